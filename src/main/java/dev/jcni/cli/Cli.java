@@ -1,0 +1,203 @@
+package dev.jcni.cli;
+
+import dev.jcni.CniException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Parses a {@code jcni} command line, dispatches to a {@link Command} and turns its outcome into
+ * an exit code and at most one line on stderr.
+ *
+ * <p>Options may stand before or after the command words ({@code jcni --dir D conf list} and
+ * {@code jcni conf list --dir D} are the same); {@code --} ends the options.
+ */
+final class Cli {
+  static final List<Option> GLOBAL_OPTIONS =
+      List.of(
+          Option.flag("help", "show help for jcni or for a command"),
+          Option.flag("debug", "show stack traces and debug logging"));
+
+  private final List<Command> commands;
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Cli(List<Command> commands, Map<String, String> env, PrintStream out, PrintStream err) {
+    this.commands = List.copyOf(commands);
+    this.env = Map.copyOf(env);
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Every command of the real tool, in the order {@code --help} lists them. */
+  static List<Command> allCommands() {
+    return List.of();
+  }
+
+  /**
+   * Runs one command line.
+   *
+   * @param args the arguments after the program name
+   * @return the exit code
+   */
+  int run(String... args) {
+    boolean debug = List.of(args).contains("--debug");
+    try {
+      return dispatch(args);
+    } catch (UsageException e) {
+      err.println("jcni: " + e.getMessage());
+      err.println("Run 'jcni --help' for usage.");
+      return ExitCode.USAGE;
+    } catch (Exception e) {
+      err.println("jcni: " + describe(e));
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return exitCodeFor(e);
+    }
+  }
+
+  private int dispatch(String[] args) throws Exception {
+    List<String> words = new ArrayList<>();
+    Map<String, List<String>> options = new LinkedHashMap<>();
+    boolean optionsEnded = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!optionsEnded && arg.equals("--")) {
+        optionsEnded = true;
+      } else if (!optionsEnded && arg.equals("-h")) {
+        options.computeIfAbsent("help", k -> new ArrayList<>());
+      } else if (!optionsEnded && arg.startsWith("--")) {
+        int eq = arg.indexOf('=');
+        String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+        Option option =
+            findOption(name).orElseThrow(() -> new UsageException("unknown option --" + name));
+        List<String> values = options.computeIfAbsent(name, k -> new ArrayList<>());
+        if (option.takesValue()) {
+          if (eq >= 0) {
+            values.add(arg.substring(eq + 1));
+          } else if (i + 1 < args.length) {
+            values.add(args[++i]);
+          } else {
+            throw new UsageException("option --" + name + " needs a value");
+          }
+        } else if (eq >= 0) {
+          throw new UsageException("option --" + name + " takes no value");
+        }
+      } else if (!optionsEnded && arg.startsWith("-") && arg.length() > 1) {
+        throw new UsageException("unknown option " + arg);
+      } else {
+        words.add(arg);
+      }
+    }
+
+    Command command = longestMatch(words);
+    if (command == null) {
+      if (options.containsKey("help") || words.isEmpty()) {
+        printOverview(words);
+        return words.isEmpty() || isGroup(words) ? ExitCode.OK : ExitCode.USAGE;
+      }
+      throw new UsageException("unknown command \"" + String.join(" ", words) + "\"");
+    }
+    List<String> positionals = words.subList(command.words().size(), words.size());
+    if (options.containsKey("help")) {
+      printHelp(command);
+      return ExitCode.OK;
+    }
+    for (String name : options.keySet()) {
+      boolean known =
+          GLOBAL_OPTIONS.stream().anyMatch(o -> o.name().equals(name))
+              || command.options().stream().anyMatch(o -> o.name().equals(name));
+      if (!known) {
+        throw new UsageException(
+            "option --" + name + " does not apply to 'jcni " + String.join(" ", command.words()) + "'");
+      }
+    }
+    return command.run(new Call(positionals, options, env, out, err));
+  }
+
+  private Optional<Option> findOption(String name) {
+    return GLOBAL_OPTIONS.stream()
+        .filter(o -> o.name().equals(name))
+        .findFirst()
+        .or(
+            () ->
+                commands.stream()
+                    .flatMap(c -> c.options().stream())
+                    .filter(o -> o.name().equals(name))
+                    .findFirst());
+  }
+
+  private Command longestMatch(List<String> words) {
+    Command best = null;
+    for (Command c : commands) {
+      List<String> w = c.words();
+      if (w.size() <= words.size()
+          && words.subList(0, w.size()).equals(w)
+          && (best == null || w.size() > best.words().size())) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private boolean isGroup(List<String> words) {
+    return commands.stream()
+        .anyMatch(
+            c -> c.words().size() > words.size() && c.words().subList(0, words.size()).equals(words));
+  }
+
+  private void printOverview(List<String> prefix) {
+    out.println("Usage: jcni [OPTIONS] COMMAND [ARGS]");
+    out.println();
+    out.println("jcni drives Container Network Interface plugins: a Java equivalent of cnitool.");
+    out.println();
+    out.println("Commands:");
+    for (Command c : commands) {
+      if (c.words().size() >= prefix.size() && c.words().subList(0, prefix.size()).equals(prefix)) {
+        out.printf("  %-24s %s%n", String.join(" ", c.words()), c.summary());
+      }
+    }
+    out.println();
+    printOptions("Global options:", GLOBAL_OPTIONS);
+    out.println();
+    out.println("Exit codes: 0 success, 1 plugin or operation failure, 2 usage error,");
+    out.println("            3 configuration error, 4 timeout.");
+    out.println("Run 'jcni COMMAND --help' for a command's arguments and options.");
+  }
+
+  private void printHelp(Command command) {
+    out.println("Usage: jcni " + String.join(" ", command.words()) + " " + command.usage());
+    out.println();
+    if (!command.options().isEmpty()) {
+      printOptions("Options:", command.options());
+      out.println();
+    }
+    printOptions("Global options:", GLOBAL_OPTIONS);
+  }
+
+  private void printOptions(String title, List<Option> options) {
+    out.println(title);
+    for (Option o : options) {
+      out.printf("  %-24s %s%n", o.synopsis(), o.help());
+    }
+  }
+
+  /** One line that says what failed; the exception's class only where the message is empty. */
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  /** The exit code for a failure, by the exception's type (never by its message). */
+  static int exitCodeFor(Throwable e) {
+    if (e instanceof CniException) {
+      return ExitCode.FAILURE;
+    }
+    return ExitCode.FAILURE;
+  }
+}

@@ -1,0 +1,2 @@
+/** Shared, configured JSON plumbing (not exported). */
+package dev.jcni.internal.json;

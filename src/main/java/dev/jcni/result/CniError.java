@@ -1,0 +1,81 @@
+package dev.jcni.result;
+
+import java.util.Objects;
+
+/**
+ * The error object a plugin prints on stdout when it fails (SPEC.md section "Error").
+ *
+ * @param cniVersion the version the plugin wrote in the error, or {@code ""} when absent
+ * @param code the error code: 1-99 are reserved by the spec, 100 and above are plugin-specific
+ * @param msg a short message
+ * @param details a longer explanation, or {@code ""}
+ */
+public record CniError(String cniVersion, long code, String msg, String details) {
+
+  /** Unknown error (libcni's {@code ErrUnknown}). */
+  public static final int UNKNOWN = 0;
+  /** Incompatible CNI version. */
+  public static final int INCOMPATIBLE_CNI_VERSION = 1;
+  /** Unsupported field in network configuration. */
+  public static final int UNSUPPORTED_FIELD = 2;
+  /** Container unknown or does not exist. */
+  public static final int UNKNOWN_CONTAINER = 3;
+  /** Invalid necessary environment variables, like CNI_COMMAND or CNI_CONTAINERID. */
+  public static final int INVALID_ENVIRONMENT_VARIABLES = 4;
+  /** I/O failure, for example failed to read network config bytes from stdin. */
+  public static final int IO_FAILURE = 5;
+  /** Failed to decode content, for example failed to unmarshal network config or prevResult. */
+  public static final int DECODING_FAILURE = 6;
+  /** Invalid network config: a validation error the plugin found. */
+  public static final int INVALID_NETWORK_CONFIG = 7;
+  /** Invalid network namespace (libcni's {@code ErrInvalidNetNS}; not in SPEC.md's table). */
+  public static final int INVALID_NETNS = 8;
+  /** Try again later: a transient condition, the runtime should retry. */
+  public static final int TRY_AGAIN_LATER = 11;
+  /** STATUS: the plugin is not available and cannot service ADD requests. */
+  public static final int PLUGIN_NOT_AVAILABLE = 50;
+  /** STATUS: the plugin is not available and existing containers may have limited connectivity. */
+  public static final int LIMITED_CONNECTIVITY = 51;
+  /** Internal error of the invoking library (libcni's {@code ErrInternal}). */
+  public static final int INTERNAL = 999;
+
+  /** Validates and normalises: {@code null} strings become empty. */
+  public CniError {
+    cniVersion = Objects.requireNonNullElse(cniVersion, "");
+    msg = Objects.requireNonNullElse(msg, "");
+    details = Objects.requireNonNullElse(details, "");
+  }
+
+  /**
+   * Whether the spec asks the runtime to retry the operation later (code 11).
+   *
+   * @return {@code true} for {@link #TRY_AGAIN_LATER}
+   */
+  public boolean isRetryable() {
+    return code == TRY_AGAIN_LATER;
+  }
+
+  /**
+   * Whether a STATUS reply says the plugin cannot serve ADD now (codes 50 and 51).
+   *
+   * @return {@code true} for {@link #PLUGIN_NOT_AVAILABLE} and {@link #LIMITED_CONNECTIVITY}
+   */
+  public boolean isUnavailable() {
+    return code == PLUGIN_NOT_AVAILABLE || code == LIMITED_CONNECTIVITY;
+  }
+
+  /**
+   * Whether the code is one the spec reserves for well-known errors (below 100).
+   *
+   * @return {@code true} for codes 0 to 99
+   */
+  public boolean isWellKnown() {
+    return code >= 0 && code < 100;
+  }
+
+  /** The message as libcni formats it: {@code msg; details}, or just {@code msg}. */
+  @Override
+  public String toString() {
+    return details.isEmpty() ? msg : msg + "; " + details;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.jcni.result;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A plugin's reply to the VERSION command: the version of the reply itself and the spec versions
+ * the plugin supports.
+ *
+ * <p>Versions are kept as the plugin wrote them, since a plugin may list versions jcni does not
+ * know; {@link #supports(CniVersion)} answers for the ones it does.
+ *
+ * @param cniVersion the version of the reply
+ * @param supportedVersions every version the plugin says it supports, in the plugin's order
+ */
+public record VersionInfo(String cniVersion, List<String> supportedVersions) {
+
+  /** What a plugin that predates the VERSION command supports: 0.1.0 only. */
+  public static final VersionInfo LEGACY = new VersionInfo("0.1.0", List.of("0.1.0"));
+
+  /** Copies the list and rejects {@code null}. */
+  public VersionInfo {
+    Objects.requireNonNull(cniVersion, "cniVersion");
+    supportedVersions = List.copyOf(supportedVersions);
+  }
+
+  /**
+   * Whether the plugin lists the given version.
+   *
+   * @param version a spec version
+   * @return {@code true} when the plugin's reply names it
+   */
+  public boolean supports(CniVersion version) {
+    return supportedVersions.contains(version.toString());
+  }
+}

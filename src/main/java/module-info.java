@@ -1,0 +1,14 @@
+/**
+ * jcni: drive Container Network Interface plugins from Java.
+ *
+ * <p>The exported packages are the public API; everything under {@code dev.jcni.internal} is an
+ * implementation detail that may change in any release.
+ */
+module dev.jcni {
+  requires com.fasterxml.jackson.databind;
+  requires com.sun.jna;
+  requires org.slf4j;
+
+  exports dev.jcni;
+  exports dev.jcni.result;
+}
