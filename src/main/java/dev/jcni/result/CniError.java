@@ -1,5 +1,7 @@
 package dev.jcni.result;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.Objects;
 
 /**
@@ -71,6 +73,26 @@ public record CniError(String cniVersion, long code, String msg, String details)
    */
   public boolean isWellKnown() {
     return code >= 0 && code < 100;
+  }
+
+  /**
+   * Decodes the error object a plugin printed.
+   *
+   * @param json the plugin's stdout
+   * @return the error; {@code code} must be present and an integer
+   * @throws MalformedResultException when the output is not an error object
+   */
+  public static CniError fromJson(byte[] json) throws MalformedResultException {
+    ObjectNode o = JsonFields.parseObject(json, "error");
+    Long code = JsonFields.optionalLong(o, "code", "code");
+    if (code == null) {
+      throw new MalformedResultException("code", "is missing", null);
+    }
+    return new CniError(
+        JsonFields.optionalString(o, "cniVersion", "cniVersion"),
+        code,
+        JsonFields.optionalString(o, "msg", "msg"),
+        JsonFields.optionalString(o, "details", "details"));
   }
 
   /** The message as libcni formats it: {@code msg; details}, or just {@code msg}. */

@@ -1,5 +1,7 @@
 package dev.jcni.result;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -22,6 +24,32 @@ public record VersionInfo(String cniVersion, List<String> supportedVersions) {
   public VersionInfo {
     Objects.requireNonNull(cniVersion, "cniVersion");
     supportedVersions = List.copyOf(supportedVersions);
+  }
+
+  /**
+   * Decodes a plugin's reply to VERSION, as libcni does: {@code cniVersion} is required; a reply
+   * without {@code supportedVersions} is accepted only from a 0.2.0 plugin and means 0.1.0 and
+   * 0.2.0.
+   *
+   * @param json the plugin's stdout
+   * @return the reply
+   * @throws MalformedResultException when the reply is not a VERSION reply
+   */
+  public static VersionInfo fromJson(byte[] json) throws MalformedResultException {
+    ObjectNode o =
+        JsonFields.parseObject(json, "VERSION reply");
+    String version = JsonFields.optionalString(o, "cniVersion", "cniVersion");
+    if (version == null || version.isEmpty()) {
+      throw new MalformedResultException("cniVersion", "is missing", null);
+    }
+    List<String> supported = JsonFields.stringList(o, "supportedVersions", "supportedVersions");
+    if (supported.isEmpty()) {
+      if (version.equals("0.2.0")) {
+        return new VersionInfo(version, List.of("0.1.0", "0.2.0"));
+      }
+      throw new MalformedResultException("supportedVersions", "is missing or empty", null);
+    }
+    return new VersionInfo(version, supported);
   }
 
   /**

@@ -1,0 +1,58 @@
+package dev.jcni.result;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CniErrorTest {
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void decodesCodeMessageAndDetails() throws Exception {
+    CniError e =
+        CniError.fromJson(utf8("{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"busy\",\"details\":\"later\"}"));
+    assertThat(e).isEqualTo(new CniError("1.0.0", 11, "busy", "later"));
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.isUnavailable()).isFalse();
+    assertThat(e).hasToString("busy; later");
+  }
+
+  @Test
+  void statusCodesAreUnavailable() {
+    assertThat(new CniError("", CniError.PLUGIN_NOT_AVAILABLE, "x", null).isUnavailable()).isTrue();
+    assertThat(new CniError("", CniError.LIMITED_CONNECTIVITY, "x", null).isUnavailable()).isTrue();
+    assertThat(new CniError("", 100, "x", null).isWellKnown()).isFalse();
+  }
+
+  @Test
+  void rejectsErrorWithoutCodeOrWithWrongTypes() {
+    assertThatThrownBy(() -> CniError.fromJson(utf8("{\"msg\":\"x\"}")))
+        .isInstanceOf(MalformedResultException.class)
+        .hasMessageContaining("\"code\"");
+    assertThatThrownBy(() -> CniError.fromJson(utf8("{\"code\":\"7\"}")))
+        .isInstanceOf(MalformedResultException.class)
+        .hasMessageContaining("must be an integer");
+    assertThatThrownBy(() -> CniError.fromJson(utf8("[1]")))
+        .hasMessageContaining("must be a JSON object");
+    assertThatThrownBy(() -> CniError.fromJson(utf8("{\"code\":1")))
+        .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void versionReplyFollowsLibcniRules() throws Exception {
+    VersionInfo v =
+        VersionInfo.fromJson(utf8("{\"cniVersion\":\"1.0.0\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\"]}"));
+    assertThat(v.supports(CniVersion.V1_0_0)).isTrue();
+    assertThat(v.supports(CniVersion.V1_1_0)).isFalse();
+    assertThat(VersionInfo.fromJson(utf8("{\"cniVersion\":\"0.2.0\"}")).supportedVersions())
+        .containsExactly("0.1.0", "0.2.0");
+    assertThatThrownBy(() -> VersionInfo.fromJson(utf8("{\"cniVersion\":\"0.3.0\"}")))
+        .hasMessageContaining("supportedVersions");
+    assertThatThrownBy(() -> VersionInfo.fromJson(utf8("{\"supportedVersions\":[\"0.3.0\"]}")))
+        .hasMessageContaining("cniVersion");
+  }
+}
