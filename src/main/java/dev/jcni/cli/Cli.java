@@ -97,9 +97,10 @@ final class Cli {
 
     Command command = longestMatch(words);
     if (command == null) {
-      if (options.containsKey("help") || words.isEmpty()) {
+      if (words.isEmpty() || isGroup(words)) {
+        // "jcni" or "jcni conf": the overview; without --help the command is incomplete
         printOverview(words);
-        return words.isEmpty() || isGroup(words) ? ExitCode.OK : ExitCode.USAGE;
+        return options.containsKey("help") ? ExitCode.OK : ExitCode.USAGE;
       }
       throw new UsageException("unknown command \"" + String.join(" ", words) + "\"");
     }
