@@ -5,7 +5,7 @@
  * implementation detail that may change in any release.
  */
 module dev.jcni {
-  requires com.fasterxml.jackson.databind;
+  requires transitive com.fasterxml.jackson.databind;
   requires com.sun.jna;
   requires org.slf4j;
 
