@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param search the search domains in priority order
  * @param options resolver options such as {@code ndots:5}
  */
-public record Dns(List<String> nameservers, String domain, List<String> search, List<String> options) {
+public record Dns(
+    List<String> nameservers, String domain, List<String> search, List<String> options) {
 
   /** No DNS settings at all, what a result without {@code dns} holds. */
   public static final Dns EMPTY = new Dns(List.of(), "", List.of(), List.of());

@@ -5,14 +5,14 @@ import dev.jcni.internal.json.Json;
 import java.util.Objects;
 
 /**
- * An interface created by an attachment (SPEC.md section 5, {@code interfaces}), in 0.3.0 and
- * later results. Empty strings and an MTU of 0 mean "not set", as in libcni.
+ * An interface created by an attachment (SPEC.md section 5, {@code interfaces}), in 0.3.0 and later
+ * results. Empty strings and an MTU of 0 mean "not set", as in libcni.
  *
  * @param name the interface name
  * @param mac the hardware address, or {@code ""}
  * @param mtu the MTU (1.x results only), or 0
- * @param sandbox the isolation domain (for example the network namespace path), or {@code ""} for
- *     a host interface
+ * @param sandbox the isolation domain (for example the network namespace path), or {@code ""} for a
+ *     host interface
  * @param socketPath a socket file for the interface (1.x results only), or {@code ""}
  * @param pciId the PCI device identifier (1.x results only, {@code pciID} in JSON), or {@code ""}
  */
@@ -58,7 +58,8 @@ public record Interface(
   }
 
   /** Decodes an interface; a 0.3.x/0.4.0 result ignores the 1.x fields, as libcni does. */
-  static Interface decode(ObjectNode o, String path, boolean spec1) throws MalformedResultException {
+  static Interface decode(ObjectNode o, String path, boolean spec1)
+      throws MalformedResultException {
     String name = JsonFields.goString(o, "name", path + ".name");
     String mac = JsonFields.goString(o, "mac", path + ".mac");
     String sandbox = JsonFields.goString(o, "sandbox", path + ".sandbox");

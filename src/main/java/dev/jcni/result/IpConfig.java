@@ -7,9 +7,9 @@ import java.util.Objects;
 /**
  * An IP configuration of a 0.3.0 or later result (SPEC.md section 5, {@code ips}).
  *
- * @param version the IP version a 0.3.x/0.4.0 result states ({@code "4"}, {@code "6"}, or
- *     whatever the plugin wrote, {@code ""} included), or {@code null} in 1.x results, which have
- *     no such field
+ * @param version the IP version a 0.3.x/0.4.0 result states ({@code "4"}, {@code "6"}, or whatever
+ *     the plugin wrote, {@code ""} included), or {@code null} in 1.x results, which have no such
+ *     field
  * @param interfaceIndex the index into the result's {@code interfaces}, or {@code null} when not
  *     given (0 is a valid index and is written)
  * @param address the address and prefix length

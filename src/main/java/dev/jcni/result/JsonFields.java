@@ -35,7 +35,11 @@ final class JsonFields {
   private static String location(JsonProcessingException e) {
     return e.getLocation() == null
         ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 
   /** A string field; absent or {@code null} gives {@code null}. */
@@ -184,7 +188,8 @@ final class JsonFields {
     }
     IpNet net = IpNet.tryParse(v.textValue());
     if (net == null) {
-      throw new MalformedResultException(path, "invalid CIDR address " + quote(v.textValue()), null);
+      throw new MalformedResultException(
+          path, "invalid CIDR address " + quote(v.textValue()), null);
     }
     return net;
   }

@@ -15,8 +15,8 @@ import java.util.Objects;
  * #convertTo(CniVersion)} converts between versions with libcni's losses and synthesis, {@link
  * #toJson()} writes what libcni would write for the same result.
  *
- * <p>The accessors {@link #interfaces()}, {@link #ips()}, {@link #routes()} and {@link #dns()}
- * give every version the same view; for a 0.1.0/0.2.0 result it is the view libcni gives when it
+ * <p>The accessors {@link #interfaces()}, {@link #ips()}, {@link #routes()} and {@link #dns()} give
+ * every version the same view; for a 0.1.0/0.2.0 result it is the view libcni gives when it
  * converts one to 0.4.0.
  */
 public sealed interface Result permits Result020, Result040, Result100 {
@@ -39,9 +39,8 @@ public sealed interface Result permits Result020, Result040, Result100 {
   }
 
   /**
-   * Decodes a result that is already a JSON tree, such as the {@code prevResult} of a
-   * configuration or the {@code result} of a cache file. Rules as {@link #decode(byte[],
-   * CniVersion)}.
+   * Decodes a result that is already a JSON tree, such as the {@code prevResult} of a configuration
+   * or the {@code result} of a cache file. Rules as {@link #decode(byte[], CniVersion)}.
    *
    * @param json the result object
    * @param configVersion the version to assume when the result states none
@@ -107,7 +106,8 @@ public sealed interface Result permits Result020, Result040, Result100 {
    *   <li>From 0.1.0/0.2.0: {@code ips} and {@code routes} are built from {@code ip4} and {@code
    *       ip6}.
    *   <li>From 1.x to 0.3.x/0.4.0: each IP's {@code version} is taken from its address family;
-   *       interfaces lose {@code mtu}, {@code socketPath} and {@code pciID}; routes keep all fields.
+   *       interfaces lose {@code mtu}, {@code socketPath} and {@code pciID}; routes keep all
+   *       fields.
    *   <li>From 0.3.x/0.4.0 to 1.x: each IP's {@code version} is dropped.
    * </ul>
    *

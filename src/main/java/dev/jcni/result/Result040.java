@@ -37,7 +37,8 @@ public record Result040(
     }
     for (int i = 0; i < ips.size(); i++) {
       if (ips.get(i).version() == null) {
-        throw new IllegalArgumentException("ips[" + i + "]: a " + cniVersion + " IP needs a version");
+        throw new IllegalArgumentException(
+            "ips[" + i + "]: a " + cniVersion + " IP needs a version");
       }
     }
   }

@@ -31,7 +31,8 @@ public record Result100(
     dns = dns == null ? Dns.EMPTY : dns;
     for (int i = 0; i < ips.size(); i++) {
       if (ips.get(i).version() != null) {
-        throw new IllegalArgumentException("ips[" + i + "]: a " + cniVersion + " IP has no version");
+        throw new IllegalArgumentException(
+            "ips[" + i + "]: a " + cniVersion + " IP has no version");
       }
     }
   }

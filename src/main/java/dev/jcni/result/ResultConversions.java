@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The conversion graph between result versions, as one table from family to family. Each entry
- * does what libcni's converter for that pair does (see {@link Result#convertTo(CniVersion)}).
+ * The conversion graph between result versions, as one table from family to family. Each entry does
+ * what libcni's converter for that pair does (see {@link Result#convertTo(CniVersion)}).
  */
 final class ResultConversions {
   private ResultConversions() {}
@@ -18,12 +18,21 @@ final class ResultConversions {
 
   /** Rows: from 0.1/0.2, 0.3/0.4, 1.x. Columns: to 0.1/0.2, 0.3/0.4, 1.x (ResultFamily order). */
   private static final Conversion[][] TABLE = {
-    // from 0.1/0.2
-    {ResultConversions::relabel020, ResultConversions::from020To040, ResultConversions::from020To100},
-    // from 0.3/0.4
-    {ResultConversions::from040To020, ResultConversions::relabel040, ResultConversions::from040To100},
-    // from 1.x
-    {ResultConversions::from100To020, ResultConversions::from100To040, ResultConversions::relabel100},
+    { // from 0.1/0.2
+      ResultConversions::relabel020, // to 0.1/0.2
+      ResultConversions::from020To040, // to 0.3/0.4
+      ResultConversions::from020To100, // to 1.x
+    },
+    { // from 0.3/0.4
+      ResultConversions::from040To020, // to 0.1/0.2
+      ResultConversions::relabel040, // to 0.3/0.4
+      ResultConversions::from040To100, // to 1.x
+    },
+    { // from 1.x
+      ResultConversions::from100To020, // to 0.1/0.2
+      ResultConversions::from100To040, // to 0.3/0.4
+      ResultConversions::relabel100, // to 1.x
+    },
   };
 
   static Result convert(Result from, CniVersion to) throws ResultConversionException {

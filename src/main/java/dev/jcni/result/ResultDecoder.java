@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a result object into the record of its version family, in one pass over the known fields
- * of an already parsed tree. Unknown fields are ignored, as libcni ignores them.
+ * Reads a result object into the record of its version family, in one pass over the known fields of
+ * an already parsed tree. Unknown fields are ignored, as libcni ignores them.
  */
 final class ResultDecoder {
   private ResultDecoder() {}

@@ -1,6 +1,8 @@
 package dev.jcni.result;
 
-/** The three result schemas of the spec, as libcni's {@code types/020}, {@code 040}, {@code 100}. */
+/**
+ * The three result schemas of the spec, as libcni's {@code types/020}, {@code 040}, {@code 100}.
+ */
 enum ResultFamily {
   /** 0.1.0 and 0.2.0: {@code ip4}, {@code ip6}, {@code dns}. */
   V020("0.1.0/0.2.0"),

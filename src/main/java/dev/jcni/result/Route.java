@@ -8,10 +8,10 @@ import java.util.Objects;
  * A route of a result (SPEC.md section 5, {@code routes}; libcni's {@code types.Route}).
  *
  * <p>{@code mtu}, {@code advmss}, {@code priority}, {@code table} and {@code scope} came with the
- * 1.x results, but libcni shares one route type between every result version, so a route keeps
- * them in 0.x results too; only conversion to 0.1.0/0.2.0 drops them. As in libcni, 0 means "not
- * set" for {@code mtu}, {@code advmss} and {@code priority}, while {@code table} and {@code scope}
- * are set when not {@code null}, 0 included.
+ * 1.x results, but libcni shares one route type between every result version, so a route keeps them
+ * in 0.x results too; only conversion to 0.1.0/0.2.0 drops them. As in libcni, 0 means "not set"
+ * for {@code mtu}, {@code advmss} and {@code priority}, while {@code table} and {@code scope} are
+ * set when not {@code null}, 0 included.
  *
  * @param dst the destination in CIDR notation
  * @param gw the next hop, or {@code null} when the route has none (the {@code gateway} of the

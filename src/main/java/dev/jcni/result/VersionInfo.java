@@ -1,7 +1,6 @@
 package dev.jcni.result;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,8 +36,7 @@ public record VersionInfo(String cniVersion, List<String> supportedVersions) {
    * @throws MalformedResultException when the reply is not a VERSION reply
    */
   public static VersionInfo fromJson(byte[] json) throws MalformedResultException {
-    ObjectNode o =
-        JsonFields.parseObject(json, "VERSION reply");
+    ObjectNode o = JsonFields.parseObject(json, "VERSION reply");
     String version = JsonFields.optionalString(o, "cniVersion", "cniVersion");
     if (version == null || version.isEmpty()) {
       throw new MalformedResultException("cniVersion", "is missing", null);

@@ -102,6 +102,7 @@ class IpAddressTest {
   void keepsTheMessageShortForAHugeInvalidAddress(int length) {
     String huge = "1".repeat(length);
     assertThatThrownBy(() -> IpAddress.parse(huge))
-        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200).contains(length + " characters"));
+        .satisfies(
+            e -> assertThat(e.getMessage()).hasSizeLessThan(200).contains(length + " characters"));
   }
 }

@@ -8,7 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Expected texts were checked with libcni 1.1.2 (an {@code address} run through result-convert). */
+/**
+ * Expected texts were checked with libcni 1.1.2 (an {@code address} run through result-convert).
+ */
 class IpNetTest {
 
   @ParameterizedTest(name = "{0} -> {1}")

@@ -41,15 +41,11 @@ class Result110Test {
             new Interface("veth3243", "55:44:33:22:11:11", ""),
             new Interface("eth0", "99:88:77:66:55:44", "/var/run/netns/blue"));
     assertThat(r.ips())
-        .containsExactly(
-            new IpConfig(2L, IpNet.parse("10.1.0.5/16"), IpAddress.parse("10.1.0.1")));
+        .containsExactly(new IpConfig(2L, IpNet.parse("10.1.0.5/16"), IpAddress.parse("10.1.0.1")));
     assertThat(r.routes()).containsExactly(new Route(IpNet.parse("0.0.0.0/0"), null));
     assertThat(r.dns()).isEqualTo(new Dns(List.of("10.1.0.1"), "", List.of(), List.of()));
     assertThat(r.toJson())
-        .isEqualTo(
-            tree(
-                "{'cniVersion':'1.1.0',"
-                    + SPEC_BRIDGE_RESULT.substring(1)));
+        .isEqualTo(tree("{'cniVersion':'1.1.0'," + SPEC_BRIDGE_RESULT.substring(1)));
   }
 
   @Test
@@ -70,11 +66,22 @@ class Result110Test {
     assertThat(r.interfaces())
         .containsExactly(
             new Interface(
-                "eth0", "0a:00:00:00:00:01", 1400, "/var/run/netns/c", "/run/s.sock", "0000:af:00.2"));
+                "eth0",
+                "0a:00:00:00:00:01",
+                1400,
+                "/var/run/netns/c",
+                "/run/s.sock",
+                "0000:af:00.2"));
     assertThat(r.routes())
         .containsExactly(
             new Route(
-                IpNet.parse("0.0.0.0/0"), IpAddress.parse("198.18.0.1"), 1400, 1360, 10, 100L, 253L));
+                IpNet.parse("0.0.0.0/0"),
+                IpAddress.parse("198.18.0.1"),
+                1400,
+                1360,
+                10,
+                100L,
+                253L));
     assertThat(r.dns())
         .isEqualTo(new Dns(List.of("198.18.0.53"), "d", List.of("s"), List.of("ndots:1")));
   }
@@ -83,7 +90,8 @@ class Result110Test {
   void convertsTo100AndBackByRelabelling() throws Exception {
     Result r110 = Result.decode(utf8(SPEC_BRIDGE_RESULT), CniVersion.V1_1_0);
     Result r100 = r110.convertTo(CniVersion.V1_0_0);
-    assertThat(r100.toJson()).isEqualTo(tree("{'cniVersion':'1.0.0'," + SPEC_BRIDGE_RESULT.substring(1)));
+    assertThat(r100.toJson())
+        .isEqualTo(tree("{'cniVersion':'1.0.0'," + SPEC_BRIDGE_RESULT.substring(1)));
     assertThat(r100.convertTo(CniVersion.V1_1_0)).isEqualTo(r110);
   }
 
@@ -93,7 +101,8 @@ class Result110Test {
         Result.decode(
             utf8(
                 "{'cniVersion':'1.1.0','interfaces':[{'name':'eth0','mtu':1400,'pciID':'p'}],"
-                    + "'ips':[{'address':'2001:db8::2/64','interface':0},{'address':'198.18.0.2/24'}],"
+                    + "'ips':[{'address':'2001:db8::2/64','interface':0},"
+                    + "{'address':'198.18.0.2/24'}],"
                     + "'routes':[{'dst':'0.0.0.0/0','table':0}]}"),
             CniVersion.V1_1_0);
     assertThat(r.convertTo(CniVersion.V0_4_0).toJson())
@@ -124,7 +133,8 @@ class Result110Test {
     assertThat(r.convertTo(CniVersion.V1_1_0).toJson())
         .isEqualTo(
             tree(
-                "{'cniVersion':'1.1.0','ips':[{'address':'2001:db8::2/64','gateway':'2001:db8::1'}],"
+                "{'cniVersion':'1.1.0','ips':[{'address':'2001:db8::2/64',"
+                    + "'gateway':'2001:db8::1'}],"
                     + "'dns':{}}"));
   }
 }

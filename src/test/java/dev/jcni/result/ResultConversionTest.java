@@ -13,14 +13,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The rules of the conversion table; {@link ResultGoldenTest} checks them against libcni. */
 class ResultConversionTest {
   private static Result decode(String json) throws MalformedResultException {
-    return Result.decode(json.replace('\'', '"').getBytes(StandardCharsets.UTF_8), CniVersion.V0_1_0);
+    return Result.decode(
+        json.replace('\'', '"').getBytes(StandardCharsets.UTF_8), CniVersion.V0_1_0);
   }
 
   @ParameterizedTest
   @EnumSource(CniVersion.class)
   void convertingToItsOwnVersionGivesTheSameResult(CniVersion version) throws Exception {
-    Result r = decode("{'cniVersion':'" + version + "','ips':[{'version':'4','address':'198.18.0.2/24'}],"
-        + "'ip4':{'ip':'198.18.0.2/24'}}");
+    Result r =
+        decode(
+            "{'cniVersion':'"
+                + version
+                + "','ips':[{'version':'4','address':'198.18.0.2/24'}],"
+                + "'ip4':{'ip':'198.18.0.2/24'}}");
     assertThat(r.convertTo(version)).isSameAs(r);
   }
 
@@ -29,9 +34,13 @@ class ResultConversionTest {
     Result r100 =
         decode(
             "{'cniVersion':'1.0.0','interfaces':[{'name':'eth0','mtu':1400}],"
-                + "'ips':[{'interface':0,'address':'198.18.0.2/24'}],'routes':[{'dst':'0.0.0.0/0','table':5}]}");
+                + "'ips':[{'interface':0,'address':'198.18.0.2/24'}],"
+                + "'routes':[{'dst':'0.0.0.0/0','table':5}]}");
     Result r110 = r100.convertTo(CniVersion.V1_1_0);
-    assertThat(r110).isEqualTo(new Result100(CniVersion.V1_1_0, r100.interfaces(), r100.ips(), r100.routes(), r100.dns()));
+    assertThat(r110)
+        .isEqualTo(
+            new Result100(
+                CniVersion.V1_1_0, r100.interfaces(), r100.ips(), r100.routes(), r100.dns()));
     assertThat(r110.convertTo(CniVersion.V1_0_0)).isEqualTo(r100);
   }
 
@@ -74,14 +83,17 @@ class ResultConversionTest {
     assertThat(r020.ip6())
         .isEqualTo(
             new Result020.Ip(
-                IpNet.parse("2001:db8::2/64"), null, List.of(new Route(IpNet.parse("::/0"), null))));
+                IpNet.parse("2001:db8::2/64"),
+                null,
+                List.of(new Route(IpNet.parse("::/0"), null))));
   }
 
   @Test
   void synthesisesVersionsFromAddressesGoingFrom1xTo04() throws Exception {
     Result r =
         decode(
-            "{'cniVersion':'1.0.0','interfaces':[{'name':'eth0','mtu':1400,'socketPath':'/s','pciID':'p'}],"
+            "{'cniVersion':'1.0.0','interfaces':[{'name':'eth0','mtu':1400,"
+                + "'socketPath':'/s','pciID':'p'}],"
                 + "'ips':[{'address':'2001:db8::2/64'},{'address':'::ffff:198.18.0.2/120'}]}");
     Result040 r040 = (Result040) r.convertTo(CniVersion.V0_3_0);
     assertThat(r040.ips()).extracting(IpConfig::version).containsExactly("6", "4");
@@ -94,13 +106,17 @@ class ResultConversionTest {
     Result r =
         decode(
             "{'cniVersion':'0.2.0','ip6':{'ip':'2001:db8::2/64','routes':[{'dst':'::/0'}]},"
-                + "'ip4':{'ip':'198.18.0.2/24','gateway':'198.18.0.1','routes':[{'dst':'0.0.0.0/0'}]}}");
+                + "'ip4':{'ip':'198.18.0.2/24','gateway':'198.18.0.1',"
+                + "'routes':[{'dst':'0.0.0.0/0'}]}}");
     Result100 r110 = (Result100) r.convertTo(CniVersion.V1_1_0);
     assertThat(r110.ips())
         .containsExactly(
             new IpConfig(null, IpNet.parse("198.18.0.2/24"), IpAddress.parse("198.18.0.1")),
             new IpConfig(null, IpNet.parse("2001:db8::2/64"), null));
-    assertThat(r110.routes()).extracting(Route::dst).extracting(IpNet::toString).containsExactly("0.0.0.0/0", "::/0");
+    assertThat(r110.routes())
+        .extracting(Route::dst)
+        .extracting(IpNet::toString)
+        .containsExactly("0.0.0.0/0", "::/0");
     assertThat(r110.interfaces()).isEmpty();
   }
 }

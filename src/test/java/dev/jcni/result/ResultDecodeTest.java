@@ -25,8 +25,7 @@ class ResultDecodeTest {
   }
 
   private static MalformedResultException rejection(String json, CniVersion configVersion) {
-    return catchThrowableOfType(
-        MalformedResultException.class, () -> decode(json, configVersion));
+    return catchThrowableOfType(MalformedResultException.class, () -> decode(json, configVersion));
   }
 
   // --- which version, which schema -------------------------------------------------------------
@@ -171,12 +170,12 @@ class ResultDecodeTest {
     Result r =
         decode(
             "{'cniVersion':'0.4.0','interfaces':[{'name':null,'mac':null}],"
-                + "'ips':[{'version':null,'address':'198.18.0.2/24','gateway':null,'interface':null}],"
+                + "'ips':[{'version':null,'address':'198.18.0.2/24','gateway':null,"
+                + "'interface':null}],"
                 + "'routes':null,'dns':{'nameservers':[null,'198.18.0.53'],'domain':null}}",
             CniVersion.V0_4_0);
     assertThat(r.interfaces()).containsExactly(new Interface("", "", ""));
-    assertThat(r.ips())
-        .containsExactly(new IpConfig("", null, IpNet.parse("198.18.0.2/24"), null));
+    assertThat(r.ips()).containsExactly(new IpConfig("", null, IpNet.parse("198.18.0.2/24"), null));
     assertThat(r.routes()).isEmpty();
     assertThat(r.dns().nameservers()).containsExactly("", "198.18.0.53");
     assertThat(Json.compact(r.toJson()))
@@ -233,7 +232,8 @@ class ResultDecodeTest {
   @Test
   void matchesKeysExactlyUnlikeGoEncodingJson() throws Exception {
     // Go would read "IPS" as "ips"; jcni reads keys as the spec spells them
-    Result r = decode("{'cniVersion':'1.0.0','IPS':[{'address':'198.18.0.2/24'}]}", CniVersion.V1_0_0);
+    Result r =
+        decode("{'cniVersion':'1.0.0','IPS':[{'address':'198.18.0.2/24'}]}", CniVersion.V1_0_0);
     assertThat(r.ips()).isEmpty();
   }
 
@@ -276,7 +276,9 @@ class ResultDecodeTest {
   void acceptsATenMegabyteStringWhereAnyStringIsValid() throws Exception {
     String mac = "a".repeat(10 * 1024 * 1024);
     Result r =
-        decode("{'cniVersion':'1.0.0','interfaces':[{'name':'eth0','mac':'" + mac + "'}]}", CniVersion.V1_0_0);
+        decode(
+            "{'cniVersion':'1.0.0','interfaces':[{'name':'eth0','mac':'" + mac + "'}]}",
+            CniVersion.V1_0_0);
     assertThat(r.interfaces().get(0).mac()).hasSize(mac.length());
   }
 
@@ -284,7 +286,8 @@ class ResultDecodeTest {
   void rejectsATenMegabyteAddressWithAShortMessage() {
     String address = "1".repeat(10 * 1024 * 1024);
     MalformedResultException e =
-        rejection("{'cniVersion':'1.0.0','ips':[{'address':'" + address + "'}]}", CniVersion.V1_0_0);
+        rejection(
+            "{'cniVersion':'1.0.0','ips':[{'address':'" + address + "'}]}", CniVersion.V1_0_0);
     assertThat(e.field()).isEqualTo("ips[0].address");
     assertThat(e.getMessage()).hasSizeLessThan(200).contains("10485760 characters");
     MalformedResultException v = rejection("{'cniVersion':'" + address + "'}", CniVersion.V1_0_0);
@@ -339,7 +342,10 @@ class ResultDecodeTest {
   void decodesManyIps() throws Exception {
     StringBuilder b = new StringBuilder("{'cniVersion':'1.0.0','ips':[");
     for (int i = 0; i < 100_000; i++) {
-      b.append(i == 0 ? "" : ",").append("{'address':'198.18.0.2/24','interface':").append(i).append('}');
+      b.append(i == 0 ? "" : ",")
+          .append("{'address':'198.18.0.2/24','interface':")
+          .append(i)
+          .append('}');
     }
     Result r = decode(b.append("]}").toString(), CniVersion.V1_0_0);
     assertThat(r.ips()).hasSize(100_000);
@@ -350,7 +356,8 @@ class ResultDecodeTest {
   void namesEveryFieldOfTheFirstProblemOnly() {
     // the first problem found is reported, with its path; nothing else is guessed
     MalformedResultException e =
-        rejection("{'cniVersion':'1.0.0','ips':[{'address':'x'},{'address':'y'}]}", CniVersion.V1_0_0);
+        rejection(
+            "{'cniVersion':'1.0.0','ips':[{'address':'x'},{'address':'y'}]}", CniVersion.V1_0_0);
     assertThat(e.field()).isEqualTo("ips[0].address");
     assertThat(e).hasMessage("field \"ips[0].address\": invalid CIDR address \"x\"");
   }

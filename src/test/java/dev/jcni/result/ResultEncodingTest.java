@@ -27,7 +27,8 @@ class ResultEncodingTest {
   @ValueSource(strings = {"v010", "v040", "v100"})
   void printsPrettyJsonByteForByteAsLibcniPrintTo(String name) throws Exception {
     // the .pretty.txt files are libcni 1.1.2's Result.PrintTo output (see the results README)
-    Result r = Result.decode(Files.readAllBytes(PRETTY.resolve(name + ".input.json")), CniVersion.V0_1_0);
+    Result r =
+        Result.decode(Files.readAllBytes(PRETTY.resolve(name + ".input.json")), CniVersion.V0_1_0);
     assertThat(r.toPrettyJson()).isEqualTo(Files.readString(PRETTY.resolve(name + ".pretty.txt")));
   }
 
@@ -36,11 +37,14 @@ class ResultEncodingTest {
     // field order of libcni main's types100.Interface and types.Route struct tags
     Result r =
         Result.decode(
-            ("{\"dns\":{\"options\":[\"o\"],\"search\":[\"s\"],\"domain\":\"d\",\"nameservers\":[\"n\"]},"
+            ("{\"dns\":{\"options\":[\"o\"],\"search\":[\"s\"],\"domain\":\"d\","
+                    + "\"nameservers\":[\"n\"]},"
                     + "\"routes\":[{\"scope\":1,\"table\":2,\"priority\":3,\"advmss\":4,\"mtu\":5,"
                     + "\"gw\":\"198.18.0.1\",\"dst\":\"0.0.0.0/0\"}],"
-                    + "\"ips\":[{\"gateway\":\"198.18.0.1\",\"address\":\"198.18.0.2/24\",\"interface\":0}],"
-                    + "\"interfaces\":[{\"pciID\":\"p\",\"socketPath\":\"s\",\"sandbox\":\"n\",\"mtu\":9000,"
+                    + "\"ips\":[{\"gateway\":\"198.18.0.1\",\"address\":\"198.18.0.2/24\","
+                    + "\"interface\":0}],"
+                    + "\"interfaces\":[{\"pciID\":\"p\",\"socketPath\":\"s\",\"sandbox\":\"n\","
+                    + "\"mtu\":9000,"
                     + "\"mac\":\"m\",\"name\":\"eth0\"}],\"cniVersion\":\"1.1.0\"}")
                 .getBytes(StandardCharsets.UTF_8),
             CniVersion.V1_1_0);
@@ -89,7 +93,11 @@ class ResultEncodingTest {
     Result r =
         Result.decode(
             Files.readAllBytes(
-                Path.of(System.getProperty("jcni.testdata"), "results", "inputs", "v100-ipv4-all-fields.json")),
+                Path.of(
+                    System.getProperty("jcni.testdata"),
+                    "results",
+                    "inputs",
+                    "v100-ipv4-all-fields.json")),
             CniVersion.V1_0_0);
     assertThat(Json.parse(r.toCompactJson())).isEqualTo(r.toJson());
   }
