@@ -35,7 +35,9 @@ final class Cli {
 
   /** Every command of the real tool, in the order {@code --help} lists them. */
   static List<Command> allCommands() {
-    return List.of();
+    List<Command> all = new ArrayList<>();
+    all.addAll(ResultCommands.all(System.in));
+    return List.copyOf(all);
   }
 
   /**

@@ -2,9 +2,11 @@ package dev.jcni.result;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.internal.json.Json;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +35,11 @@ final class JsonFields {
   private static String location(JsonProcessingException e) {
     return e.getLocation() == null
         ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 
   /** A string field; absent or {@code null} gives {@code null}. */
@@ -82,6 +88,146 @@ final class JsonFields {
       out.add(e.textValue());
     }
     return out;
+  }
+
+  /** An object field; absent or {@code null} gives {@code null}. */
+  static ObjectNode optionalObject(JsonNode parent, String name, String path)
+      throws MalformedResultException {
+    JsonNode v = parent.get(name);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw new MalformedResultException(path, "must be an object, not " + kind(v), null);
+    }
+    return (ObjectNode) v;
+  }
+
+  /** An array field; absent or {@code null} gives {@code null}. */
+  static ArrayNode optionalArray(JsonNode parent, String name, String path)
+      throws MalformedResultException {
+    JsonNode v = parent.get(name);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isArray()) {
+      throw new MalformedResultException(path, "must be an array, not " + kind(v), null);
+    }
+    return (ArrayNode) v;
+  }
+
+  /** An array element that must be an object ({@code null} included: libcni cannot use it). */
+  static ObjectNode objectElement(ArrayNode array, int i, String path)
+      throws MalformedResultException {
+    JsonNode e = array.get(i);
+    if (!e.isObject()) {
+      throw new MalformedResultException(path, "must be an object, not " + kind(e), null);
+    }
+    return (ObjectNode) e;
+  }
+
+  /**
+   * An array of strings in which, as with Go's {@code encoding/json}, a {@code null} element
+   * becomes {@code ""}; absent or {@code null} gives an empty list.
+   */
+  static List<String> goStringList(JsonNode parent, String name, String path)
+      throws MalformedResultException {
+    JsonNode v = parent.get(name);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw new MalformedResultException(path, "must be an array of strings, not " + kind(v), null);
+    }
+    List<String> out = new ArrayList<>(v.size());
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode e = v.get(i);
+      if (e.isNull()) {
+        out.add("");
+      } else if (e.isTextual()) {
+        out.add(e.textValue());
+      } else {
+        throw new MalformedResultException(
+            path + "[" + i + "]", "must be a string, not " + kind(e), null);
+      }
+    }
+    return out;
+  }
+
+  /** A string field where, as in Go, absent and {@code null} both give {@code ""}. */
+  static String goString(JsonNode parent, String name, String path)
+      throws MalformedResultException {
+    String s = optionalString(parent, name, path);
+    return s == null ? "" : s;
+  }
+
+  /** An IP address field; absent, {@code null} and {@code ""} give {@code null} (Go's net.IP). */
+  static IpAddress optionalIpAddress(JsonNode parent, String name, String path)
+      throws MalformedResultException {
+    String s = optionalString(parent, name, path);
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    IpAddress address = IpAddress.tryParse(s);
+    if (address == null) {
+      throw new MalformedResultException(path, "invalid IP address " + quote(s), null);
+    }
+    return address;
+  }
+
+  /** A CIDR field that must be present (libcni would print an absent one as "{@code <nil>}"). */
+  static IpNet requiredIpNet(JsonNode parent, String name, String path)
+      throws MalformedResultException {
+    JsonNode v = parent.get(name);
+    if (v == null) {
+      throw new MalformedResultException(path, "is missing", null);
+    }
+    if (!v.isTextual()) {
+      throw new MalformedResultException(
+          path, "must be a string in CIDR notation, not " + kind(v), null);
+    }
+    IpNet net = IpNet.tryParse(v.textValue());
+    if (net == null) {
+      throw new MalformedResultException(
+          path, "invalid CIDR address " + quote(v.textValue()), null);
+    }
+    return net;
+  }
+
+  /** An integer field where, as in Go, absent and {@code null} give 0. */
+  static long goLong(JsonNode parent, String name, String path) throws MalformedResultException {
+    Long v = optionalLong(parent, name, path);
+    return v == null ? 0 : v;
+  }
+
+  /**
+   * A string quoted for an error message: at most 64 characters are shown, control characters are
+   * escaped, so that hostile output cannot flood a log or break a line.
+   */
+  static String quote(String s) {
+    int shown = Math.min(s.length(), 64);
+    StringBuilder b = new StringBuilder(shown + 32).append('"');
+    for (int i = 0; i < shown; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    b.append('"');
+    if (shown < s.length()) {
+      b.append("... (").append(s.length()).append(" characters)");
+    }
+    return b.toString();
+  }
+
+  /**
+   * An integer for a tree that jcni writes, as the shared parser would read it back (big integer
+   * nodes), so that a written tree equals the parsed form of its own JSON.
+   */
+  static BigInteger integer(long value) {
+    return BigInteger.valueOf(value);
   }
 
   /** How a JSON value is named in error messages. */

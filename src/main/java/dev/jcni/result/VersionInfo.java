@@ -1,9 +1,9 @@
 package dev.jcni.result;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A plugin's reply to the VERSION command: the version of the reply itself and the spec versions
@@ -36,8 +36,7 @@ public record VersionInfo(String cniVersion, List<String> supportedVersions) {
    * @throws MalformedResultException when the reply is not a VERSION reply
    */
   public static VersionInfo fromJson(byte[] json) throws MalformedResultException {
-    ObjectNode o =
-        JsonFields.parseObject(json, "VERSION reply");
+    ObjectNode o = JsonFields.parseObject(json, "VERSION reply");
     String version = JsonFields.optionalString(o, "cniVersion", "cniVersion");
     if (version == null || version.isEmpty()) {
       throw new MalformedResultException("cniVersion", "is missing", null);
@@ -51,6 +50,23 @@ public record VersionInfo(String cniVersion, List<String> supportedVersions) {
     }
     return new VersionInfo(version, supported);
   }
+
+  /**
+   * What a plugin's failure of the VERSION command says about it. A plugin written before the
+   * VERSION command existed fails it with the message {@code unknown CNI_COMMAND: VERSION}; libcni
+   * takes that to mean the plugin supports 0.1.0 only. This is the one place where jcni reads the
+   * text of a plugin's error.
+   *
+   * @param error the error the plugin printed for VERSION
+   * @return {@link #LEGACY} for that message (without details), empty for any other error
+   */
+  public static Optional<VersionInfo> fromVersionCommandError(CniError error) {
+    return UNKNOWN_VERSION_COMMAND.equals(error.toString())
+        ? Optional.of(LEGACY)
+        : Optional.empty();
+  }
+
+  private static final String UNKNOWN_VERSION_COMMAND = "unknown CNI_COMMAND: VERSION";
 
   /**
    * Whether the plugin lists the given version.
