@@ -5,10 +5,11 @@
  * implementation detail that may change in any release.
  */
 module dev.jcni {
-  requires com.fasterxml.jackson.databind;
+  requires transitive com.fasterxml.jackson.databind;
   requires com.sun.jna;
   requires org.slf4j;
 
   exports dev.jcni;
+  exports dev.jcni.config;
   exports dev.jcni.result;
 }
