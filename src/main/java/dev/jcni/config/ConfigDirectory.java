@@ -2,6 +2,7 @@ package dev.jcni.config;
 
 import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -78,9 +79,12 @@ public final class ConfigDirectory {
    * {@code *.conf} and {@code *.json} sorted by name. A missing directory has none.
    *
    * @return the files
-   * @throws ConfigException when the directory exists but cannot be listed
+   * @throws ConfigException when the path is not a directory or cannot be listed
    */
   public List<Path> files() throws ConfigException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new ConfigException("is not a directory", Context.NONE.withFile(dir), null);
+    }
     List<Path> files = new ArrayList<>(ConfigParser.listFiles(dir, LIST_EXTENSIONS, false));
     files.addAll(ConfigParser.listFiles(dir, CONF_EXTENSIONS, false));
     return files;
@@ -133,7 +137,7 @@ public final class ConfigDirectory {
       notFound =
           new ConfigException(
               "no net configuration with name \"" + networkName + "\" in " + dir + unreadable,
-              Context.NONE.withNetwork(null),
+              Context.NONE,
               null);
     }
     problems.forEach(notFound::addSuppressed);
