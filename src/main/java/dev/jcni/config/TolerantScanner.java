@@ -198,6 +198,15 @@ final class TolerantScanner {
 
   private int word(int start) {
     int i = start;
+    if (text[i] == '$' && i + 1 < text.length && text[i + 1] == '{') {
+      // ${VAR}: the braces belong to the variable, not to the JSON structure
+      while (i < text.length && text[i] != '}' && text[i] != '\n') {
+        i++;
+      }
+      if (i < text.length && text[i] == '}') {
+        i++;
+      }
+    }
     while (i < text.length && !isDelimiter(i)) {
       i++;
     }
