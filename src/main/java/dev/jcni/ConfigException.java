@@ -26,8 +26,8 @@ public class ConfigException extends CniException {
    * Where a configuration problem is: each part is optional. Instances are immutable; the {@code
    * with} methods return copies.
    *
-   * @param file the source file as text, or {@code null} when the configuration did not come from
-   *     a file
+   * @param file the source file as text, or {@code null} when the configuration did not come from a
+   *     file
    * @param network the network name, or {@code null} when unknown
    * @param pluginIndex the plugin's index in the network's final plugin list (drop-ins included),
    *     or {@code -1}
@@ -217,8 +217,8 @@ public class ConfigException extends CniException {
   }
 
   /**
-   * The message without the file and position: the network, plugin and field where known, then
-   * the problem. Tools that print {@code FILE:LINE:COLUMN:} themselves use this.
+   * The message without the file and position: the network, plugin and field where known, then the
+   * problem. Tools that print {@code FILE:LINE:COLUMN:} themselves use this.
    *
    * @return the message without its position prefix
    */

@@ -22,7 +22,8 @@ class ConfigExceptionTest {
             "/etc/cni/net.d/10-a.conflist:7:15: network \"a\", plugins[2] (type \"bridge\"),"
                 + " field \"ipam.type\": must be a string");
     assertThat(e.detail())
-        .isEqualTo("network \"a\", plugins[2] (type \"bridge\"), field \"ipam.type\": must be a string");
+        .isEqualTo(
+            "network \"a\", plugins[2] (type \"bridge\"), field \"ipam.type\": must be a string");
     assertThat(e.problem()).isEqualTo("must be a string");
     assertThat(e.file()).contains(Path.of("/etc/cni/net.d/10-a.conflist"));
     assertThat(e.network()).contains("a");

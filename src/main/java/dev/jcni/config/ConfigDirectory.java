@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A directory of network configuration files, such as {@code /etc/cni/net.d}, read the way
- * libcni's {@code LoadConfList} reads it.
+ * A directory of network configuration files, such as {@code /etc/cni/net.d}, read the way libcni's
+ * {@code LoadConfList} reads it.
  *
  * <p>The files are the {@code *.conflist} files sorted by name, then the {@code *.conf} and {@code
  * *.json} files sorted by name, each lifted to a one-plugin list ({@link
@@ -101,9 +101,9 @@ public final class ConfigDirectory {
    * @param networkName the network's name; checked with {@link Names#checkNetworkName} first
    * @return the first network of that name
    * @throws dev.jcni.InvalidNameException when the name is not a valid network name
-   * @throws ConfigException when no file defines the network (the message says how many files
-   *     could not be read; they are attached as suppressed exceptions), when its drop-ins are
-   *     invalid, or when the directory cannot be listed
+   * @throws ConfigException when no file defines the network (the message says how many files could
+   *     not be read; they are attached as suppressed exceptions), when its drop-ins are invalid, or
+   *     when the directory cannot be listed
    */
   public NetworkConfigList load(String networkName) throws ConfigException {
     Names.checkNetworkName(networkName);

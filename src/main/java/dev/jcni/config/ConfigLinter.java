@@ -33,9 +33,8 @@ import java.util.Set;
  * is never read.
  *
  * <p>A directory is read as a runtime reads it ({@link ConfigDirectory}): {@code *.conflist},
- * {@code *.conf} and {@code *.json} files, and the drop-ins of each list; its other
- * subdirectories are linted as configuration directories of their own. Instances are immutable
- * and thread-safe.
+ * {@code *.conf} and {@code *.json} files, and the drop-ins of each list; its other subdirectories
+ * are linted as configuration directories of their own. Instances are immutable and thread-safe.
  */
 public final class ConfigLinter {
   private static final Comparator<LintFinding> BY_POSITION =

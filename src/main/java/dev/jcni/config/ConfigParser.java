@@ -19,8 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads network configurations with explicit limits: the entry point behind the static factories
- * of {@link NetworkConfigList}, {@link PluginConfig} and {@link ConfigDirectory}, for callers that
+ * Reads network configurations with explicit limits: the entry point behind the static factories of
+ * {@link NetworkConfigList}, {@link PluginConfig} and {@link ConfigDirectory}, for callers that
  * want a different size cap.
  *
  * <p>A file larger than {@link #maxBytes()} is rejected without reading it whole; the shared JSON
@@ -74,8 +74,7 @@ public final class ConfigParser {
    * @return the list
    * @throws ConfigException when the bytes are not a valid list or exceed the size cap
    */
-  public NetworkConfigList parseList(byte[] bytes, Path sourceForMessages)
-      throws ConfigException {
+  public NetworkConfigList parseList(byte[] bytes, Path sourceForMessages) throws ConfigException {
     ConfigSource src = source(bytes.clone(), sourceForMessages);
     return NetworkConfigList.fromTree(src.parseObject(), src, false);
   }
@@ -125,8 +124,7 @@ public final class ConfigParser {
     return parent == null ? Path.of(network) : parent.resolve(network);
   }
 
-  private List<PluginConfig> readDropIns(Path dir, NetworkConfigList list)
-      throws ConfigException {
+  private List<PluginConfig> readDropIns(Path dir, NetworkConfigList list) throws ConfigException {
     List<Path> files = listFiles(dir, List.of(".conf"), false);
     List<PluginConfig> plugins = new ArrayList<>(files.size());
     int index = list.plugins().size();
@@ -218,8 +216,8 @@ public final class ConfigParser {
   }
 
   /**
-   * The regular files of a directory whose names end with one of the extensions, sorted by name
-   * as Go sorts strings (by UTF-8 bytes). A missing directory has none, as in libcni.
+   * The regular files of a directory whose names end with one of the extensions, sorted by name as
+   * Go sorts strings (by UTF-8 bytes). A missing directory has none, as in libcni.
    *
    * @param mustExist whether a missing directory is an error rather than empty
    */

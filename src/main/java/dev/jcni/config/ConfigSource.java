@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
 import dev.jcni.InvalidNameException;
@@ -16,8 +16,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The bytes of one configuration document and where they came from: parses them strictly and
- * makes exceptions that point at the line and column of a JSON path.
+ * The bytes of one configuration document and where they came from: parses them strictly and makes
+ * exceptions that point at the line and column of a JSON path.
  *
  * <p>Positions are computed only when an exception is made, so valid documents pay nothing for
  * them.
@@ -108,8 +108,7 @@ final class ConfigSource {
     }
     int offset = location == null ? -1 : (int) location.getByteOffset();
     TolerantScanner.Scan scan = TolerantScanner.scan(bytes);
-    if (!scan.defects().isEmpty()
-        && (offset < 0 || scan.defects().get(0).offset() <= offset)) {
+    if (!scan.defects().isEmpty() && (offset < 0 || scan.defects().get(0).offset() <= offset)) {
       TolerantScanner.Defect first = scan.defects().get(0);
       return errorAt(first.message(), context(), first.offset(), e);
     }
@@ -223,7 +222,11 @@ final class ConfigSource {
 
   /** An {@link InvalidNameException} located at the value of a JSON pointer. */
   InvalidNameException invalidName(
-      InvalidNameException.Kind kind, String value, String reason, Context context, String pointer) {
+      InvalidNameException.Kind kind,
+      String value,
+      String reason,
+      Context context,
+      String pointer) {
     return new InvalidNameException(kind, value, reason, locate(context, pointer, false));
   }
 

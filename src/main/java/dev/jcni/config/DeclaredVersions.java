@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The spec version a configuration declares, chosen as SPEC.md section 1 "Version
- * considerations" says: the highest supported version among {@code cniVersion} and {@code
- * cniVersions}, ignoring versions newer than jcni supports.
+ * The spec version a configuration declares, chosen as SPEC.md section 1 "Version considerations"
+ * says: the highest supported version among {@code cniVersion} and {@code cniVersions}, ignoring
+ * versions newer than jcni supports.
  */
 final class DeclaredVersions {
   /** A version a file declares that is newer than jcni supports, and so is ignored. */
@@ -40,8 +40,8 @@ final class DeclaredVersions {
    * Picks the version of a network configuration.
    *
    * @param root the list, or the {@code .conf} object
-   * @param withList whether {@code cniVersions} counts (lists); a {@code .conf} is lifted by
-   *     libcni with its {@code cniVersion} only
+   * @param withList whether {@code cniVersions} counts (lists); a {@code .conf} is lifted by libcni
+   *     with its {@code cniVersion} only
    * @param nullIsAbsent whether {@code "cniVersion": null} means "not declared" (Go structs, used
    *     for {@code .conf}) or is a type error (Go maps, used for lists)
    */
@@ -130,13 +130,17 @@ final class DeclaredVersions {
   }
 
   /**
-   * Checks a declared version: a supported version gives it; a well-formed version newer than
-   * the newest supported gives empty (the caller decides whether to ignore it); anything else is
-   * an error.
+   * Checks a declared version: a supported version gives it; a well-formed version newer than the
+   * newest supported gives empty (the caller decides whether to ignore it); anything else is an
+   * error.
    */
   private static Optional<CniVersion> supported(
       String text, String field, String pointer, ConfigSource src, Context context)
       throws ConfigException {
+    Optional<CniVersion> exact = CniVersion.find(text);
+    if (exact.isPresent()) {
+      return exact;
+    }
     if (!WELL_FORMED.matcher(text).matches()) {
       throw src.error(
           field
@@ -147,9 +151,8 @@ final class DeclaredVersions {
           pointer,
           false);
     }
-    Optional<CniVersion> known = CniVersion.find(text);
-    if (known.isPresent() || isNewerThanLatest(text)) {
-      return known;
+    if (isNewerThanLatest(text)) {
+      return Optional.empty();
     }
     throw src.error(
         field + " " + Messages.quote(text) + " is not a CNI version (" + supportedList() + ")",

@@ -7,8 +7,8 @@ final class Messages {
   private Messages() {}
 
   /**
-   * Quotes a value: JSON-style escapes for quotes, backslashes, control characters, line
-   * separators and unpaired surrogates, and at most 64 characters of the value.
+   * Quotes a value: JSON-style escapes for quotes, backslashes, control characters, line separators
+   * and unpaired surrogates, and at most 64 characters of the value.
    */
   static String quote(String value) {
     StringBuilder sb = new StringBuilder("\"");

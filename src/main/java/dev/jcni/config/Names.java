@@ -57,9 +57,9 @@ public final class Names {
   }
 
   /**
-   * Checks that a plugin {@code type} is a plain file name: not empty, not {@code .} or {@code
-   * ..}, no {@code /} or {@code \}, no NUL or other control character, not starting with {@code -}
-   * (it would read as an option), valid Unicode, and at most {@value #MAX_FILE_NAME_BYTES} bytes in
+   * Checks that a plugin {@code type} is a plain file name: not empty, not {@code .} or {@code ..},
+   * no {@code /} or {@code \}, no NUL or other control character, not starting with {@code -} (it
+   * would read as an option), valid Unicode, and at most {@value #MAX_FILE_NAME_BYTES} bytes in
    * UTF-8.
    *
    * @param type the plugin type

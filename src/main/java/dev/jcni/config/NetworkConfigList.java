@@ -99,10 +99,10 @@ public final class NetworkConfigList {
   }
 
   /**
-   * Lifts a single-plugin configuration ({@code .conf} or {@code .json} file) to a one-plugin
-   * list, as libcni's {@code ConfListFromConf}: the list takes the plugin's {@code name} (which
-   * must be a valid network name) and {@code cniVersion}; the flags are false. {@link #bytes()}
-   * are the plugin's own bytes.
+   * Lifts a single-plugin configuration ({@code .conf} or {@code .json} file) to a one-plugin list,
+   * as libcni's {@code ConfListFromConf}: the list takes the plugin's {@code name} (which must be a
+   * valid network name) and {@code cniVersion}; the flags are false. {@link #bytes()} are the
+   * plugin's own bytes.
    *
    * @param conf the plugin configuration
    * @return the list
@@ -150,10 +150,7 @@ public final class NetworkConfigList {
     JsonNode nameNode = root.get("name");
     if (nameNode == null) {
       throw src.error(
-          "is missing; a network configuration needs a name",
-          context.withField("name"),
-          "",
-          false);
+          "is missing; a network configuration needs a name", context.withField("name"), "", false);
     }
     if (!nameNode.isTextual()) {
       throw src.error(
@@ -197,8 +194,7 @@ public final class NetworkConfigList {
             false);
       }
       if (list.isEmpty()) {
-        throw src.error(
-            "no plugins in the list", context.withField("plugins"), "/plugins", false);
+        throw src.error("no plugins in the list", context.withField("plugins"), "/plugins", false);
       }
       for (int i = 0; i < list.size(); i++) {
         JsonNode item = list.get(i);
@@ -211,7 +207,8 @@ public final class NetworkConfigList {
               false);
         }
         plugins.add(
-            PluginConfig.validate((ObjectNode) item, src, pointer, context.withPlugin(i, null), null));
+            PluginConfig.validate(
+                (ObjectNode) item, src, pointer, context.withPlugin(i, null), null));
       }
     }
     return new NetworkConfigList(
@@ -269,13 +266,13 @@ public final class NetworkConfigList {
 
   /**
    * A copy with more plugins after this list's own, for plugins a runtime gathers from other
-   * sources (SPEC.md section 1: they "must be appended to the final list"). {@link #bytes()}
-   * stay the bytes of the list's own file, as in libcni.
+   * sources (SPEC.md section 1: they "must be appended to the final list"). {@link #bytes()} stay
+   * the bytes of the list's own file, as in libcni.
    *
    * @param extra the plugins to append, in order
    * @return the longer list
-   * @throws IllegalStateException when {@link #loadOnlyInlinedPlugins()} is true: such a list
-   *     takes no plugins from elsewhere
+   * @throws IllegalStateException when {@link #loadOnlyInlinedPlugins()} is true: such a list takes
+   *     no plugins from elsewhere
    */
   public NetworkConfigList withAppendedPlugins(List<PluginConfig> extra) {
     if (loadOnlyInlinedPlugins) {
@@ -298,17 +295,17 @@ public final class NetworkConfigList {
   }
 
   /**
-   * The version text plugins receive as {@code cniVersion}: the declared {@code cniVersion}, or
-   * the highest supported version among {@code cniVersions} and {@code cniVersion}; {@code ""}
-   * when the file declares none (libcni passes that empty string on).
+   * The version text plugins receive as {@code cniVersion}: the declared {@code cniVersion}, or the
+   * highest supported version among {@code cniVersions} and {@code cniVersion}; {@code ""} when the
+   * file declares none (libcni passes that empty string on).
    */
   public String cniVersion() {
     return versions.text();
   }
 
   /**
-   * The version that governs results and verbs: the one {@link #cniVersion()} names, or 0.1.0
-   * when none is declared (as libcni reads an empty version).
+   * The version that governs results and verbs: the one {@link #cniVersion()} names, or 0.1.0 when
+   * none is declared (as libcni reads an empty version).
    */
   public CniVersion version() {
     return versions.version();

@@ -120,20 +120,24 @@ public final class PluginConfig {
     JsonNode t = o.get("type");
     if (t == null || t.isNull()) {
       throw src.error(
-          "is missing; a plugin configuration needs a type",
-          context.withField("type"),
-          at,
-          false);
+          "is missing; a plugin configuration needs a type", context.withField("type"), at, false);
     }
     if (!t.isTextual()) {
       throw src.error(
-          "must be a string, not " + Messages.kind(t), context.withField("type"), at + "/type", false);
+          "must be a string, not " + Messages.kind(t),
+          context.withField("type"),
+          at + "/type",
+          false);
     }
     String type = t.textValue();
     String reason = Names.pluginTypeProblem(type);
     if (reason != null) {
       throw src.invalidName(
-          InvalidNameException.Kind.PLUGIN_TYPE, type, reason, context.withField("type"), at + "/type");
+          InvalidNameException.Kind.PLUGIN_TYPE,
+          type,
+          reason,
+          context.withField("type"),
+          at + "/type");
     }
     Context c = context.withPlugin(context.pluginIndex(), type);
     String name = optionalString(o, "name", src, at, c);
@@ -149,8 +153,7 @@ public final class PluginConfig {
           at + "/prevResult",
           false);
     }
-    return new PluginConfig(
-        o, type, name, version, ipamType, capabilities, ownBytes, src.path());
+    return new PluginConfig(o, type, name, version, ipamType, capabilities, ownBytes, src.path());
   }
 
   private static String optionalString(
@@ -215,7 +218,10 @@ public final class PluginConfig {
     }
     if (!ipam.isObject()) {
       throw src.error(
-          "must be an object, not " + Messages.kind(ipam), c.withField("ipam"), at + "/ipam", false);
+          "must be an object, not " + Messages.kind(ipam),
+          c.withField("ipam"),
+          at + "/ipam",
+          false);
     }
     String type = optionalString((ObjectNode) ipam, "ipam.", "type", src, at + "/ipam", c);
     if (type == null || type.isEmpty()) {

@@ -58,8 +58,8 @@ final class SourcePositions {
   }
 
   /**
-   * The offsets of the key and of the value at a JSON pointer (such as {@code /plugins/1/type}),
-   * or {@code null} when the pointer is not in the document or the document is not valid JSON.
+   * The offsets of the key and of the value at a JSON pointer (such as {@code /plugins/1/type}), or
+   * {@code null} when the pointer is not in the document or the document is not valid JSON.
    */
   Offsets find(String pointer) {
     if (index == null) {
@@ -90,8 +90,8 @@ final class SourcePositions {
   }
 
   /**
-   * The offset of the bracket that opens nesting level {@code maxDepth + 1}, or {@code -1} when
-   * the text never nests that deep. Strings are skipped, so brackets inside them do not count.
+   * The offset of the bracket that opens nesting level {@code maxDepth + 1}, or {@code -1} when the
+   * text never nests that deep. Strings are skipped, so brackets inside them do not count.
    */
   int firstOffsetDeeperThan(int maxDepth) {
     int depth = 0;

@@ -8,14 +8,13 @@ import java.util.regex.Pattern;
 
 /**
  * A forgiving pass over text that strict JSON parsing rejected, to name what real configuration
- * files get wrong: comments, trailing commas, unquoted template placeholders ({@code
- * __CNI_MTU__}, {@code $2}, {@code %CIDR%}), template actions ({@code {{ .Mtu }}}) and unquoted
- * keys.
+ * files get wrong: comments, trailing commas, unquoted template placeholders ({@code __CNI_MTU__},
+ * {@code $2}, {@code %CIDR%}), template actions ({@code {{ .Mtu }}}) and unquoted keys.
  *
  * <p>It also produces a repaired copy of the text in which each defect is blanked out or replaced
  * by a value of the same length, so that positions stay the same: when the repaired copy parses,
- * the rest of the file can still be checked. The scanner never judges the structure itself; what
- * it does not recognise is left for the strict parser to report.
+ * the rest of the file can still be checked. The scanner never judges the structure itself; what it
+ * does not recognise is left for the strict parser to report.
  */
 final class TolerantScanner {
   /** One problem: its byte offset in the text and what it is. */
@@ -297,5 +296,4 @@ final class TolerantScanner {
       expect = Expect.COMMA_OR_END;
     }
   }
-
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jcni.ConfigException;
 import dev.jcni.CniException;
+import dev.jcni.ConfigException;
 import dev.jcni.internal.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfCommandsTest {
-  private static final Path NET_D =
-      Path.of(System.getProperty("jcni.testdata"), "config", "net.d");
+  private static final Path NET_D = Path.of(System.getProperty("jcni.testdata"), "config", "net.d");
 
   @TempDir Path tmp;
 
@@ -72,7 +71,8 @@ class ConfCommandsTest {
         .containsExactly(
             "jcni: "
                 + NET_D.resolve("30-alpha.conflist")
-                + ": network \"alpha\" is also defined by an earlier file; this one is never loaded",
+                + ": network \"alpha\" is also defined by an earlier file; this one is never"
+                + " loaded",
             "jcni: "
                 + NET_D.resolve("40-broken.conflist")
                 + ":5:22: trailing comma before \"}\": JSON does not allow it");
@@ -84,7 +84,8 @@ class ConfCommandsTest {
     assertThat(run(Map.of("NETCONFPATH", dir.toString()), "conf", "list")).isZero();
     assertThat(out().lines())
         .containsExactly(
-            "NAME  CNIVERSION  PLUGINS  FILE", "a     1.0.0       bridge   " + dir.resolve("10-a.conflist"));
+            "NAME  CNIVERSION  PLUGINS  FILE",
+            "a     1.0.0       bridge   " + dir.resolve("10-a.conflist"));
     assertThat(err()).isEmpty();
   }
 
@@ -101,7 +102,8 @@ class ConfCommandsTest {
   void showPrintsTheEffectiveListWithDropInsAsJson() throws Exception {
     assertThat(run("conf", "show", "alpha", "--dir", NET_D.toString())).isZero();
     JsonNode shown = Json.parse(out().getBytes(StandardCharsets.UTF_8));
-    ObjectNode expected = (ObjectNode) Json.parse(Files.readAllBytes(NET_D.resolve("10-alpha.conflist")));
+    ObjectNode expected =
+        (ObjectNode) Json.parse(Files.readAllBytes(NET_D.resolve("10-alpha.conflist")));
     ArrayNode plugins = (ArrayNode) expected.get("plugins");
     plugins.add(Json.parse(Files.readAllBytes(NET_D.resolve("alpha/10-tuning.conf"))));
     plugins.add(Json.parse(Files.readAllBytes(NET_D.resolve("alpha/20-portmap.conf"))));
@@ -163,8 +165,8 @@ class ConfCommandsTest {
     assertThat(out())
         .isEqualTo(
             warn
-                + ":1:1: warning: no cniVersion: plugins get an empty version and results are read as"
-                + " 0.1.0\n");
+                + ":1:1: warning: no cniVersion: plugins get an empty version and results are read"
+                + " as 0.1.0\n");
   }
 
   @Test

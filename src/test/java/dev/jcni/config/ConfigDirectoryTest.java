@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigDirectoryTest {
-  private static final Path NET_D =
-      Path.of(System.getProperty("jcni.testdata"), "config", "net.d");
+  private static final Path NET_D = Path.of(System.getProperty("jcni.testdata"), "config", "net.d");
 
   @TempDir Path tmp;
 
@@ -26,7 +25,11 @@ class ConfigDirectoryTest {
   }
 
   private static String list(String name, String type) {
-    return "{\"cniVersion\":\"1.0.0\",\"name\":\"" + name + "\",\"plugins\":[{\"type\":\"" + type + "\"}]}";
+    return "{\"cniVersion\":\"1.0.0\",\"name\":\""
+        + name
+        + "\",\"plugins\":[{\"type\":\""
+        + type
+        + "\"}]}";
   }
 
   @Test
@@ -121,7 +124,8 @@ class ConfigDirectoryTest {
   void conflistsWinOverConfFilesWhateverTheirNames() throws Exception {
     write("00-x.conf", "{\"name\":\"x\",\"type\":\"from-conf\"}");
     write("99-x.conflist", list("x", "from-conflist"));
-    assertThat(ConfigDirectory.of(tmp).load("x").plugins().get(0).type()).isEqualTo("from-conflist");
+    assertThat(ConfigDirectory.of(tmp).load("x").plugins().get(0).type())
+        .isEqualTo("from-conflist");
   }
 
   @Test

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLinterTest {
-  private static final Path NET_D =
-      Path.of(System.getProperty("jcni.testdata"), "config", "net.d");
+  private static final Path NET_D = Path.of(System.getProperty("jcni.testdata"), "config", "net.d");
 
   @TempDir Path tmp;
 
@@ -39,9 +38,13 @@ class ConfigLinterTest {
 
   @Test
   void cleanFilesHaveNoFindings() throws IOException {
-    assertThat(lint("a.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"a\",\"plugins\":[{\"type\":\"b\"}]}"))
+    assertThat(
+            lint(
+                "a.conflist",
+                "{\"cniVersion\":\"1.0.0\",\"name\":\"a\",\"plugins\":[{\"type\":\"b\"}]}"))
         .isEmpty();
-    assertThat(lint("b.conf", "{\"cniVersion\":\"0.4.0\",\"name\":\"b\",\"type\":\"bridge\"}")).isEmpty();
+    assertThat(lint("b.conf", "{\"cniVersion\":\"0.4.0\",\"name\":\"b\",\"type\":\"bridge\"}"))
+        .isEmpty();
   }
 
   @Test
@@ -58,8 +61,8 @@ class ConfigLinterTest {
         .containsExactly(
             "2:3: error: comment: JSON does not allow comments",
             "4:3: error: comment: JSON does not allow comments",
-            "6:24: error: network \"n\", plugins[0], field \"type\": invalid plugin type \"../x\": must"
-                + " be a plain file name, without \"/\"",
+            "6:24: error: network \"n\", plugins[0], field \"type\": invalid plugin type \"../x\":"
+                + " must be a plain file name, without \"/\"",
             "6:33: error: comment: JSON does not allow comments");
   }
 
@@ -92,12 +95,19 @@ class ConfigLinterTest {
 
   @Test
   void reportsTemplateActionsAndUnquotedKeysAndWords() throws IOException {
-    assertThat(lint("m.conflist", "{\"name\":\"n\",\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"b\",\"mtu\": {{ .Mtu }}}]}"))
+    assertThat(
+            lint(
+                "m.conflist",
+                "{\"name\":\"n\",\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"b\",\"mtu\": {{"
+                    + " .Mtu }}}]}"))
         .containsExactly(
             "1:64: error: template action \"{{ .Mtu }}\" is not JSON: render the template first");
-    assertThat(lint("k.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"b\",\n  mtu: 1500}"))
+    assertThat(
+            lint(
+                "k.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"b\",\n  mtu: 1500}"))
         .containsExactly("2:3: error: unquoted key \"mtu\": keys must be double-quoted strings");
-    assertThat(lint("w.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"b\",\"x\": yes}"))
+    assertThat(
+            lint("w.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"b\",\"x\": yes}"))
         .containsExactly("1:50: error: unquoted word \"yes\" is not a JSON value");
   }
 
@@ -109,8 +119,9 @@ class ConfigLinterTest {
     assertThat(lint("u.conf", "{\"name\": \"n\" /* never closed"))
         .contains("1:14: error: comment is not closed with \"*/\"");
     assertThat(lint("e.conf", "{\"name\": {\"a\": [1,\n2"))
-        .contains("2:2: error: unexpected end of file: the array opened at line 1, column 16 is not"
-            + " closed");
+        .contains(
+            "2:2: error: unexpected end of file: the array opened at line 1, column 16 is not"
+                + " closed");
   }
 
   @Test
@@ -134,8 +145,8 @@ class ConfigLinterTest {
                 + " (1.1.0) and is ignored",
             "1:"
                 + (text.indexOf("\"1.2.0\"") + 1)
-                + ": warning: cniVersions[1] \"1.2.0\" is newer than the newest version jcni supports"
-                + " (1.1.0) and is ignored",
+                + ": warning: cniVersions[1] \"1.2.0\" is newer than the newest version jcni"
+                + " supports (1.1.0) and is ignored",
             "1:"
                 + (text.indexOf("\"0.5.0\"") + 1)
                 + ": warning: plugin cniVersion \"0.5.0\" is not a CNI version jcni supports; the"
@@ -159,20 +170,25 @@ class ConfigLinterTest {
 
   @Test
   void readsFilesOfOtherExtensionsByTheirContent() throws IOException {
-    assertThat(lint("x.template", "{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"plugins\":[{\"type\":\"b\"}]}"))
+    assertThat(
+            lint(
+                "x.template",
+                "{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"plugins\":[{\"type\":\"b\"}]}"))
         .isEmpty();
-    assertThat(lint("y.template", "{\"cniVersion\":\"1.0.0\",\"name\":\"y\",\"type\":\"b\"}")).isEmpty();
+    assertThat(lint("y.template", "{\"cniVersion\":\"1.0.0\",\"name\":\"y\",\"type\":\"b\"}"))
+        .isEmpty();
     assertThat(lint("z.template", "{\"cniVersion\":\"1.0.0\",\"type\":\"b\"}"))
         .containsExactly(
-            "1:1: error: plugin type \"b\", field \"name\": is missing; a .conf network configuration"
-                + " needs a name");
+            "1:1: error: plugin type \"b\", field \"name\": is missing; a .conf network"
+                + " configuration needs a name");
   }
 
   @Test
   void lintsADirectoryAsARuntimeReadsIt() {
     List<LintFinding> findings = ConfigLinter.create().lint(NET_D);
     assertThat(findings)
-        .extracting(f -> NET_D.relativize(f.file()) + f.toString().substring(f.file().toString().length()))
+        .extracting(
+            f -> NET_D.relativize(f.file()) + f.toString().substring(f.file().toString().length()))
         .containsExactly(
             "10-alpha.conflist:3:46: warning: cniVersions[3] \"2.0.0\" is newer than the newest"
                 + " version jcni supports (1.1.0) and is ignored",
@@ -188,7 +204,9 @@ class ConfigLinterTest {
 
   @Test
   void lintsDropInsAndRecursesIntoOtherSubdirectories() throws IOException {
-    write("10-n.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[{\"type\":\"b\"}]}");
+    write(
+        "10-n.conflist",
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[{\"type\":\"b\"}]}");
     write("n/1.conf", "{\"type\": 5}");
     write("n/2.conf", "{\"type\": \"tuning\", \"runtimeConfig\": {}}");
     String conf = "{\"cniVersion\":\"1.0.0\",\"name\":\"c\",\"type\":\"b\"}";
@@ -199,15 +217,15 @@ class ConfigLinterTest {
     assertThat(lintDirectory())
         .containsExactly(
             "n/1.conf:1:10: error: field \"type\": must be a string, not a number",
-            "n/2.conf:1:20: warning: reserved key \"runtimeConfig\": the runtime sets it when it runs"
-                + " the plugin; it does not belong in a configuration file",
+            "n/2.conf:1:20: warning: reserved key \"runtimeConfig\": the runtime sets it when it"
+                + " runs the plugin; it does not belong in a configuration file",
             "c.conf:1:"
                 + (conf.indexOf("\"c\"") + 1)
                 + ": warning: the directory "
                 + tmp.resolve("c")
                 + " is not read: only .conflist networks take drop-in plugins",
-            "vendor/x.conflist:1:1: warning: no cniVersion: plugins get an empty version and results"
-                + " are read as 0.1.0");
+            "vendor/x.conflist:1:1: warning: no cniVersion: plugins get an empty version and"
+                + " results are read as 0.1.0");
   }
 
   @Test
@@ -224,7 +242,8 @@ class ConfigLinterTest {
   void fileLevelProblemsHaveNoPosition() throws IOException {
     Path big = write("big.conflist", "{\"pad\":\"" + "x".repeat(200) + "\"}");
     List<LintFinding> findings =
-        ConfigLinter.withParser(ConfigParser.withMaxBytes(100)).lint(List.of(big, tmp.resolve("nope")));
+        ConfigLinter.withParser(ConfigParser.withMaxBytes(100))
+            .lint(List.of(big, tmp.resolve("nope")));
     assertThat(findings)
         .extracting(LintFinding::toString)
         .containsExactly(

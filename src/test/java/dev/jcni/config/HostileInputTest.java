@@ -86,7 +86,9 @@ class HostileInputTest {
     assertThat(l.plugins().get(0).json().get("deep").isArray()).isTrue();
     String tooDeep = "[".repeat(254) + "]".repeat(254);
     assertThat(
-            rejected(utf8("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"deep\":" + tooDeep + "}]}"))
+            rejected(
+                    utf8(
+                        "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"deep\":" + tooDeep + "}]}"))
                 .problem())
         .isEqualTo("JSON nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
   }
@@ -109,7 +111,8 @@ class HostileInputTest {
     ConfigParser small = ConfigParser.withMaxBytes(60);
     byte[] doc = utf8("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\"}]}");
     assertThat(small.parseList(doc, null).name()).isEqualTo("n");
-    byte[] bigger = utf8("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\"}],\"pad\":\"" + "x".repeat(30) + "\"}");
+    byte[] bigger =
+        utf8("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\"}],\"pad\":\"" + "x".repeat(30) + "\"}");
     assertThatThrownBy(() -> small.parseList(bigger, null)).hasMessageContaining("limit of 60");
     assertThatThrownBy(() -> small.parsePlugin(bigger, null)).hasMessageContaining("limit of 60");
     assertThat(small.maxBytes()).isEqualTo(60);
@@ -154,7 +157,8 @@ class HostileInputTest {
                   .hasMessage(p + ": is not a regular file"));
     }
     // in a directory, the FIFO is one problem among good networks, and does not block the listing
-    Files.writeString(tmp.resolve("10-good.conflist"), "{\"name\":\"good\",\"plugins\":[{\"type\":\"b\"}]}");
+    Files.writeString(
+        tmp.resolve("10-good.conflist"), "{\"name\":\"good\",\"plugins\":[{\"type\":\"b\"}]}");
     ConfigDirectory.Listing listing =
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> ConfigDirectory.of(tmp).listAll());
     assertThat(listing.networks()).extracting(NetworkConfigList::name).containsExactly("good");
@@ -170,7 +174,10 @@ class HostileInputTest {
     ConfigException nested =
         rejected(
             utf8(
-                "{\"name\": \"a\",\n\"plugins\": [\n{\"type\": \"b\",\n \"ipam\": {\"x\": 1, \"x\": 2}}]}"));
+                "{\"name\": \"a\",\n"
+                    + "\"plugins\": [\n"
+                    + "{\"type\": \"b\",\n"
+                    + " \"ipam\": {\"x\": 1, \"x\": 2}}]}"));
     assertThat(nested.problem()).contains("Duplicate field 'x'");
     assertThat(nested.line()).hasValue(4);
   }
@@ -198,7 +205,10 @@ class HostileInputTest {
 
   @Test
   void validMultiByteUtf8IsAccepted() throws ConfigException {
-    byte[] text = utf8("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"s\":\"\u00e9\u2615\uD83D\uDE00\u07FF\uFFFD\"}]}");
+    byte[] text =
+        utf8(
+            "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\","
+                + "\"s\":\"\u00e9\u2615\uD83D\uDE00\u07FF\uFFFD\"}]}");
     assertThat(NetworkConfigList.parse(text).plugins().get(0).json().get("s").textValue())
         .isEqualTo("\u00e9\u2615\uD83D\uDE00\u07FF\uFFFD");
   }
@@ -216,10 +226,12 @@ class HostileInputTest {
 
   @Test
   void utf16AndByteOrderMarksAreNotUtf8Json() {
-    byte[] doc = "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\"}]}".getBytes(StandardCharsets.UTF_16BE);
+    byte[] doc =
+        "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\"}]}".getBytes(StandardCharsets.UTF_16BE);
     assertThat(rejected(doc).problem()).isEqualTo("contains a NUL byte");
     ConfigException bom =
-        rejected(concat("", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "{\"name\":\"n\"}"));
+        rejected(
+            concat("", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "{\"name\":\"n\"}"));
     assertThat(bom.problem()).startsWith("starts with a UTF-8 byte order mark");
     assertThat(bom.line()).hasValue(1);
   }
@@ -242,7 +254,8 @@ class HostileInputTest {
     ConfigException number = rejected(utf8("{\"name\":\"n\",\"x\":" + "9".repeat(5000) + "}"));
     assertThat(number.problem()).startsWith("not valid JSON:");
     ConfigParser roomy = ConfigParser.withMaxBytes((int) Json.MAX_DOCUMENT_LENGTH);
-    byte[] longString = utf8("{\"name\":\"n\",\"x\":\"" + "x".repeat(Json.MAX_STRING_LENGTH + 1) + "\"}");
+    byte[] longString =
+        utf8("{\"name\":\"n\",\"x\":\"" + "x".repeat(Json.MAX_STRING_LENGTH + 1) + "\"}");
     assertThatThrownBy(() -> roomy.parseList(longString, FILE))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(FILE + ":");

@@ -47,7 +47,15 @@ class NamesTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"bridge", "host-local", "win-overlay", "a.b", "x_y", "Ñandú", "plugin-\uD83D\uDE00"})
+      strings = {
+        "bridge",
+        "host-local",
+        "win-overlay",
+        "a.b",
+        "x_y",
+        "Ñandú",
+        "plugin-\uD83D\uDE00"
+      })
   void acceptsPluginTypesThatArePlainFileNames(String type) {
     assertThatCode(() -> Names.checkPluginType(type)).doesNotThrowAnyException();
   }
@@ -104,8 +112,9 @@ class NamesTest {
   @Test
   void messagesEscapeTheRejectedValueOnOneLine() {
     assertThatThrownBy(() -> Names.checkPluginType("evil\n\"x\"/"))
-        .hasMessage("invalid plugin type \"evil\\u000a\\\"x\\\"/\": must not contain the control"
-            + " character U+000A");
+        .hasMessage(
+            "invalid plugin type \"evil\\u000a\\\"x\\\"/\": must not contain the control"
+                + " character U+000A");
     String longType = "x".repeat(300);
     assertThatThrownBy(() -> Names.checkPluginType(longType))
         .hasMessageContaining("\"" + "x".repeat(64) + "...\"");

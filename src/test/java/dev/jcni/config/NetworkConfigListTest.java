@@ -71,8 +71,9 @@ class NetworkConfigListTest {
             + "\"text\":\"caf\u00e9 \\u2615\",\"emoji\":\"\\ud83d\\ude00\"}";
     NetworkConfigList l = parse("{\"name\":\"n\",\"plugins\":[" + plugin + "]}");
     ObjectNode json = l.plugins().get(0).json();
-    assertThat(json.fieldNames()).toIterable().containsExactly(
-        "zeta", "type", "alpha", "big", "rate", "neg", "text", "emoji");
+    assertThat(json.fieldNames())
+        .toIterable()
+        .containsExactly("zeta", "type", "alpha", "big", "rate", "neg", "text", "emoji");
     assertThat(json.get("big").bigIntegerValue())
         .isEqualTo(new BigInteger("123456789012345678901234567890"));
     assertThat(json.get("rate").decimalValue()).isEqualTo(new BigDecimal("1.50"));
@@ -256,20 +257,30 @@ class NetworkConfigListTest {
 
   @Test
   void rejectsInvalidIpamTypeButAllowsAbsentOrEmptyOne() throws ConfigException {
-    String text = "{\"name\":\"n\",\"plugins\":[{\"type\":\"bridge\",\"ipam\":{\"type\":\"../x\"}}]}";
+    String text =
+        "{\"name\":\"n\",\"plugins\":[{\"type\":\"bridge\",\"ipam\":{\"type\":\"../x\"}}]}";
     ConfigException e = rejected(text);
     assertThat(e).isInstanceOf(InvalidNameException.class);
     assertThat(e.field()).contains("ipam.type");
     assertThat(e.pluginType()).contains("bridge");
     assertThat(e.column()).hasValue(text.indexOf("\"../x\"") + 1);
-    assertThat(parse("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"ipam\":{}}]}").plugins().get(0)
-            .ipamType())
+    assertThat(
+            parse("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"ipam\":{}}]}")
+                .plugins()
+                .get(0)
+                .ipamType())
         .isEmpty();
-    assertThat(parse("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"ipam\":{\"type\":\"\"}}]}")
-            .plugins().get(0).ipamType())
+    assertThat(
+            parse("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"ipam\":{\"type\":\"\"}}]}")
+                .plugins()
+                .get(0)
+                .ipamType())
         .isEmpty();
-    assertThat(parse("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"ipam\":{\"type\":\"dhcp\"}}]}")
-            .plugins().get(0).ipamType())
+    assertThat(
+            parse("{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"ipam\":{\"type\":\"dhcp\"}}]}")
+                .plugins()
+                .get(0)
+                .ipamType())
         .contains("dhcp");
   }
 
@@ -278,8 +289,8 @@ class NetworkConfigListTest {
       delimiter = '|',
       value = {
         "{\"name\":\"n\"}|plugins|is missing",
-        "{\"name\":\"n\",\"loadOnlyInlinedPlugins\":true}|plugins|loadOnlyInlinedPlugins is true but"
-            + " there is no \"plugins\" key",
+        "{\"name\":\"n\",\"loadOnlyInlinedPlugins\":true}|plugins|loadOnlyInlinedPlugins is true"
+            + " but there is no \"plugins\" key",
         "{\"name\":\"n\",\"plugins\":{}}|plugins|must be an array of plugin objects, not an object",
         "{\"name\":\"n\",\"plugins\":null}|plugins|must be an array of plugin objects, not null",
         "{\"name\":\"n\",\"plugins\":[]}|plugins|no plugins in the list",
@@ -291,8 +302,8 @@ class NetworkConfigListTest {
         "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"name\":1}]}|name|must be a string",
         "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"cniVersion\":1}]}|cniVersion|must be a"
             + " string",
-        "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"capabilities\":[]}]}|capabilities|must be an"
-            + " object of capability names to true or false, not an array",
+        "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"capabilities\":[]}]}|capabilities|must be"
+            + " an object of capability names to true or false, not an array",
         "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"capabilities\":{\"mac\":\"yes\"}}]}"
             + "|capabilities.mac|must be true or false, not a string",
         "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"ipam\":\"host-local\"}]}|ipam|must be an"
@@ -302,10 +313,11 @@ class NetworkConfigListTest {
         "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"dns\":[]}]}|dns|must be an object",
         "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"dns\":{\"nameservers\":\"1.1.1.1\"}}]}"
             + "|dns.nameservers|must be an array of strings, not a string",
-        "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"dns\":{\"search\":[1]}}]}|dns.search[0]|must"
-            + " be a string, not a number",
-        "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"dns\":{\"domain\":[]}}]}|dns.domain|must be a"
-            + " string, not an array",
+        "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"dns\":{\"search\":[1]}}]}"
+            + "|dns.search[0]|must be a string, not a number",
+        "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"dns\":{\"domain\":[]}}]}"
+            + "|dns.domain|must be"
+            + " a string, not an array",
         "{\"name\":\"n\",\"plugins\":[{\"type\":\"b\",\"prevResult\":[]}]}|prevResult|must be an"
             + " object",
       })
@@ -369,8 +381,9 @@ class NetworkConfigListTest {
         PluginConfig.parse(utf8("{\n  \"type\": \"bridge\"\n}"), Path.of("x.conf"));
     assertThatThrownBy(() -> NetworkConfigList.fromConf(noName))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("x.conf:1:1: plugin type \"bridge\", field \"name\": is missing; a .conf"
-            + " network configuration needs a name");
+        .hasMessage(
+            "x.conf:1:1: plugin type \"bridge\", field \"name\": is missing; a .conf"
+                + " network configuration needs a name");
     PluginConfig badName = PluginConfig.parse(utf8("{\"type\":\"b\",\"name\":\"a b\"}"));
     assertThatThrownBy(() -> NetworkConfigList.fromConf(badName))
         .isInstanceOf(InvalidNameException.class);
@@ -402,8 +415,8 @@ class NetworkConfigListTest {
   void toJsonKeepsTheFileKeysAndListsEveryPlugin() throws ConfigException {
     NetworkConfigList l =
         parse("{\"z\":1,\"name\":\"n\",\"plugins\":[{\"type\":\"a\"}],\"cniVersion\":\"1.0.0\"}");
-    ObjectNode json = l.withAppendedPlugins(List.of(PluginConfig.parse(utf8("{\"type\":\"b\"}"))))
-        .toJson();
+    ObjectNode json =
+        l.withAppendedPlugins(List.of(PluginConfig.parse(utf8("{\"type\":\"b\"}")))).toJson();
     assertThat(new String(Json.compact(json), StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"z\":1,\"name\":\"n\",\"plugins\":[{\"type\":\"a\"},{\"type\":\"b\"}],"

@@ -102,7 +102,10 @@ class RealWorldCorpusTest {
     assertThat(sources).hasSize(77);
     assertThat(FIRST_ERROR_LINE.keySet())
         .containsExactlyInAnyOrderElementsOf(
-            sources.stream().filter(s -> !s.strict()).map(Source::file).collect(Collectors.toList()));
+            sources.stream()
+                .filter(s -> !s.strict())
+                .map(Source::file)
+                .collect(Collectors.toList()));
   }
 
   @Test
@@ -140,7 +143,9 @@ class RealWorldCorpusTest {
             .as(s.file())
             .isInstanceOfSatisfying(
                 ConfigException.class,
-                e -> assertThat(e.field()).hasValueSatisfying(f -> assertThat(f).isIn("type", "name")));
+                e ->
+                    assertThat(e.field())
+                        .hasValueSatisfying(f -> assertThat(f).isIn("type", "name")));
         fragments++;
       }
     }
@@ -176,7 +181,8 @@ class RealWorldCorpusTest {
     assertThat(message("weave/10-weave.conflist"))
         .endsWith(":8:28: unquoted shell variable $2: substitute it before use");
     assertThat(message("multus/multus-configuration-reference.conf"))
-        .endsWith(":26:5: unquoted key \"allowTryDeleteOnErr\": keys must be double-quoted strings");
+        .endsWith(
+            ":26:5: unquoted key \"allowTryDeleteOnErr\": keys must be double-quoted strings");
     assertThat(message("antrea/helm/antrea-cni.conflist"))
         .endsWith(
             ":11:9: template action \"{{- if .Values.cni.plugins.portmap }}\" is not JSON: render"
@@ -198,11 +204,13 @@ class RealWorldCorpusTest {
   @Test
   void podmanNegativeCasesAreRejected() {
     assertThat(message("podman/invalid/noname.conflist"))
-        .endsWith("noname.conflist:1:1: field \"name\": is missing; a network configuration needs a"
-            + " name");
+        .endsWith(
+            "noname.conflist:1:1: field \"name\": is missing; a network configuration needs a"
+                + " name");
     assertThat(message("podman/invalid/noplugin.conflist"))
         .endsWith(
-            "noplugin.conflist:4:15: network \"bridge\", field \"plugins\": no plugins in the list");
+            "noplugin.conflist:4:15: network \"bridge\", field \"plugins\": no plugins in the"
+                + " list");
     assertThat(message("podman/invalid/broken.conflist")).contains("broken.conflist:26:1:");
   }
 
@@ -213,7 +221,8 @@ class RealWorldCorpusTest {
         Path file = ROOT.resolve(s.file());
         NetworkConfigList l = load(file);
         JsonNode tree = Json.parse(Files.readAllBytes(file));
-        JsonNode expected = tree.has("plugins") ? tree.get("plugins") : Json.NODES.arrayNode().add(tree);
+        JsonNode expected =
+            tree.has("plugins") ? tree.get("plugins") : Json.NODES.arrayNode().add(tree);
         List<JsonNode> actual = new ArrayList<>();
         l.plugins().forEach(p -> actual.add(p.json()));
         assertThat(actual).as(s.file()).containsExactlyElementsOf(expected::elements);
@@ -232,14 +241,14 @@ class RealWorldCorpusTest {
               .filter(f -> f.file().equals(file) && f.isError())
               .collect(Collectors.toList());
       boolean readByLint =
-          s.file().endsWith(".conflist") || s.file().endsWith(".conf") || s.file().endsWith(".json");
+          s.file().endsWith(".conflist")
+              || s.file().endsWith(".conf")
+              || s.file().endsWith(".json");
       if (!readByLint) {
         assertThat(errors).as(s.file()).isEmpty();
         assertThat(findings).noneMatch(f -> f.file().equals(file));
       } else if (!s.strict()) {
-        assertThat(errors)
-            .as(s.file())
-            .anyMatch(f -> f.line() == FIRST_ERROR_LINE.get(s.file()));
+        assertThat(errors).as(s.file()).anyMatch(f -> f.line() == FIRST_ERROR_LINE.get(s.file()));
       } else if (!s.template() && !s.negative() && !s.fragment()) {
         assertThat(errors).as(s.file()).isEmpty();
       } else if (!s.template()) {
@@ -251,7 +260,8 @@ class RealWorldCorpusTest {
   @Test
   void lintReportsEveryCommentAndEveryTemplateAction() {
     assertThat(lintLines("cni-spec/SPEC-example-dbnet.conflist"))
-        .containsExactly("8:7: error: comment: JSON does not allow comments",
+        .containsExactly(
+            "8:7: error: comment: JSON does not allow comments",
             "14:9: error: comment: JSON does not allow comments");
     assertThat(lintLines("antrea/helm/antrea-cni.conflist"))
         .extracting(l -> l.substring(0, l.indexOf(':', l.indexOf(':') + 1)))
