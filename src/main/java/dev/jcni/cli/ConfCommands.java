@@ -40,9 +40,9 @@ final class ConfCommands {
     public String usage() {
       return "[--dir DIR]\n\n"
           + "Lists the networks a runtime would load from the directory, one per line: name,\n"
-          + "cniVersion, plugin types (drop-ins included) and file. Files that cannot be used\n"
-          + "and networks hidden by an earlier file of the same name are reported on stderr;\n"
-          + "the exit code is then 3.";
+          + "cniVersion, plugin types (drop-ins included) and file. Networks hidden by an\n"
+          + "earlier file of the same name and files that cannot be used are reported on\n"
+          + "stderr; unusable files make the exit code 3.";
     }
 
     @Override
@@ -89,9 +89,8 @@ final class ConfCommands {
       for (ConfigException e : listing.problems()) {
         call.err().println("jcni: " + e.getMessage());
       }
-      return listing.problems().isEmpty() && listing.shadowed().isEmpty()
-          ? ExitCode.OK
-          : ExitCode.CONFIG;
+      // a shadowed network is legal (libcni takes the first); only unusable files fail the command
+      return listing.problems().isEmpty() ? ExitCode.OK : ExitCode.CONFIG;
     }
 
     private static void printTable(Call call, List<String[]> rows) {

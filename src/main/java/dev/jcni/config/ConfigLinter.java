@@ -37,6 +37,9 @@ import java.util.Set;
  * are linted as configuration directories of their own. Instances are immutable and thread-safe.
  */
 public final class ConfigLinter {
+  /** The most findings reported for one file; a note says when more were left out. */
+  static final int MAX_FINDINGS_PER_FILE = 100;
+
   private static final Comparator<LintFinding> BY_POSITION =
       Comparator.comparingInt(LintFinding::line).thenComparingInt(LintFinding::column);
 
@@ -121,17 +124,41 @@ public final class ConfigLinter {
     private final Map<Path, List<LintFinding>> byFile = new LinkedHashMap<>();
     private final Set<Path> visitedDirectories = new HashSet<>();
     private final Set<Path> lintedDropIns = new HashSet<>();
+    private final Set<Path> truncated = new HashSet<>();
 
     List<LintFinding> findings() {
       List<LintFinding> all = new ArrayList<>();
-      for (List<LintFinding> list : byFile.values()) {
+      for (Map.Entry<Path, List<LintFinding>> e : byFile.entrySet()) {
+        List<LintFinding> list = e.getValue();
         list.sort(BY_POSITION);
         all.addAll(list);
+        if (truncated.contains(e.getKey())) {
+          all.add(
+              new LintFinding(
+                  Severity.ERROR,
+                  e.getKey(),
+                  0,
+                  0,
+                  "more than " + MAX_FINDINGS_PER_FILE + " problems; the rest are not shown"));
+        }
       }
       return List.copyOf(all);
     }
 
+    /** Whether a file has all the findings it may have; further ones are dropped. */
+    boolean full(Path file) {
+      List<LintFinding> list = byFile.get(file);
+      if (list != null && list.size() >= MAX_FINDINGS_PER_FILE) {
+        truncated.add(file);
+        return true;
+      }
+      return false;
+    }
+
     void add(Path file, LintFinding finding) {
+      if (full(file)) {
+        return;
+      }
       List<LintFinding> list = byFile.computeIfAbsent(file, k -> new ArrayList<>());
       boolean duplicate =
           list.stream()
@@ -159,6 +186,9 @@ public final class ConfigLinter {
     }
 
     void warning(Path file, ConfigSource src, String pointer, boolean atKey, String message) {
+      if (full(file)) {
+        return;
+      }
       Context at = src.locate(Context.NONE, pointer, atKey);
       add(file, new LintFinding(Severity.WARNING, file, at.line(), at.column(), message));
     }
@@ -246,6 +276,9 @@ public final class ConfigLinter {
           return null;
         }
         for (TolerantScanner.Defect d : scan.defects()) {
+          if (full(file)) {
+            break;
+          }
           error(file, src.errorAt(d.message(), Context.NONE, d.offset(), null));
         }
         src = new ConfigSource(scan.repaired(), file);

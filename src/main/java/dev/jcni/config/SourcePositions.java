@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.jcni.internal.json.Json;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,6 +21,7 @@ final class SourcePositions {
 
   private final byte[] text;
   private Map<String, Offsets> index;
+  private int[] lineStarts;
 
   SourcePositions(byte[] text) {
     this.text = text;
@@ -27,14 +29,28 @@ final class SourcePositions {
 
   /** The 1-based line of a byte offset. */
   int line(int offset) {
-    int end = clamp(offset);
-    int line = 1;
-    for (int i = 0; i < end; i++) {
-      if (text[i] == '\n') {
-        line++;
+    if (lineStarts == null) {
+      lineStarts = lineStarts();
+    }
+    int i = Arrays.binarySearch(lineStarts, clamp(offset));
+    return i >= 0 ? i + 1 : -i - 1;
+  }
+
+  private int[] lineStarts() {
+    int count = 1;
+    for (byte b : text) {
+      if (b == '\n') {
+        count++;
       }
     }
-    return line;
+    int[] starts = new int[count];
+    int line = 1;
+    for (int i = 0; i < text.length; i++) {
+      if (text[i] == '\n') {
+        starts[line++] = i + 1;
+      }
+    }
+    return starts;
   }
 
   /** The 1-based column, in code points, of a byte offset. */

@@ -26,6 +26,9 @@ final class TolerantScanner {
    */
   record Scan(List<Defect> defects, byte[] repaired, boolean template) {}
 
+  /** The most defects reported for one text: enough to fix a file, bounded for hostile ones. */
+  static final int MAX_DEFECTS = 100;
+
   private static final Pattern NUMBER =
       Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");
   private static final Pattern UNDERSCORE_PLACEHOLDER = Pattern.compile("__[A-Za-z0-9_]+__");
@@ -82,7 +85,7 @@ final class TolerantScanner {
         i++;
       } else if (b == '}' || b == ']') {
         if (pendingComma >= 0) {
-          defects.add(
+          defect(
               new Defect(
                   pendingComma,
                   "trailing comma before \"" + (char) b + "\": JSON does not allow it"));
@@ -111,7 +114,7 @@ final class TolerantScanner {
       int depth = containers.length() - 1;
       SourcePositions positions = new SourcePositions(text);
       int at = openedAt[depth];
-      defects.add(
+      defect(
           new Defect(
               text.length,
               "unexpected end of file: the "
@@ -121,6 +124,13 @@ final class TolerantScanner {
                   + ", column "
                   + positions.column(at)
                   + " is not closed"));
+    }
+  }
+
+  /** Records a defect; past {@link #MAX_DEFECTS} the text is still repaired but not reported. */
+  private void defect(Defect d) {
+    if (defects.size() < MAX_DEFECTS) {
+      defects.add(d);
     }
   }
 
@@ -141,17 +151,17 @@ final class TolerantScanner {
         i++;
       }
       end = i;
-      defects.add(new Defect(start, "comment: JSON does not allow comments"));
+      defect(new Defect(start, "comment: JSON does not allow comments"));
     } else {
       while (i + 1 < text.length && !(text[i] == '*' && text[i + 1] == '/')) {
         i++;
       }
       if (i + 1 < text.length) {
         end = i + 2;
-        defects.add(new Defect(start, "comment: JSON does not allow comments"));
+        defect(new Defect(start, "comment: JSON does not allow comments"));
       } else {
         end = text.length;
-        defects.add(new Defect(start, "comment is not closed with \"*/\""));
+        defect(new Defect(start, "comment is not closed with \"*/\""));
       }
     }
     blank(start, end);
@@ -166,7 +176,7 @@ final class TolerantScanner {
     boolean closed = i + 1 < text.length;
     int end = closed ? i + 2 : text.length;
     String action = new String(text, start, end - start, StandardCharsets.UTF_8);
-    defects.add(
+    defect(
         new Defect(
             start,
             closed
@@ -189,7 +199,7 @@ final class TolerantScanner {
     significant();
     expect = expect == Expect.KEY ? Expect.COLON : Expect.COMMA_OR_END;
     if (i >= text.length || text[i] == '\n') {
-      defects.add(new Defect(start, "string is not closed on its line"));
+      defect(new Defect(start, "string is not closed on its line"));
       return Math.min(i, text.length);
     }
     return i + 1;
@@ -219,7 +229,7 @@ final class TolerantScanner {
     String problem = classify(word, keyPosition);
     significant();
     if (problem != null) {
-      defects.add(new Defect(start, problem));
+      defect(new Defect(start, problem));
       if (!keyPosition) {
         replaceValue(start, i, true);
       }

@@ -90,6 +90,20 @@ class ConfCommandsTest {
   }
 
   @Test
+  void listWithOnlyAShadowedNetworkExitsZero() throws IOException {
+    Path dir = clean();
+    Files.writeString(
+        dir.resolve("20-a.conflist"), "{\"name\":\"a\",\"plugins\":[{\"type\":\"other\"}]}");
+    assertThat(run("conf", "list", "--dir", dir.toString())).isZero();
+    assertThat(out().lines()).hasSize(2);
+    assertThat(err())
+        .isEqualTo(
+            "jcni: "
+                + dir.resolve("20-a.conflist")
+                + ": network \"a\" is also defined by an earlier file; this one is never loaded\n");
+  }
+
+  @Test
   void listOfAnEmptyOrMissingDirectoryIsAConfigurationError() {
     Path missing = tmp.resolve("missing");
     assertThat(run("conf", "list", "--dir", missing.toString())).isEqualTo(ExitCode.CONFIG);

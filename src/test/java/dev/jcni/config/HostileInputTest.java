@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -276,5 +277,29 @@ class HostileInputTest {
                 + ":1:100001: error: unexpected end of file: the array opened at line 1, column"
                 + " 100000 is not closed",
             nul + ":1:11: error: contains a NUL byte");
+  }
+
+  @Test
+  void lintOfAFileFullOfProblemsIsBoundedInTimeAndOutput() throws IOException {
+    Path comments = tmp.resolve("comments.conf");
+    Files.writeString(
+        comments, "{\"name\": \"n\", \"type\": \"b\"\n" + "//x\n".repeat(200_000) + "}");
+    StringBuilder plugins =
+        new StringBuilder("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[");
+    for (int i = 0; i < 30_000; i++) {
+      plugins.append(i == 0 ? "" : ",").append("{\"type\":\"b\",\"args\":{}}");
+    }
+    Path reserved = tmp.resolve("reserved.conflist");
+    Files.writeString(reserved, plugins.append("]}"));
+    List<LintFinding> findings =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60), () -> ConfigLinter.create().lint(List.of(comments, reserved)));
+    for (Path file : List.of(comments, reserved)) {
+      List<LintFinding> mine =
+          findings.stream().filter(f -> f.file().equals(file)).collect(Collectors.toList());
+      assertThat(mine).hasSize(ConfigLinter.MAX_FINDINGS_PER_FILE + 1);
+      assertThat(mine.get(mine.size() - 1).toString())
+          .isEqualTo(file + ": error: more than 100 problems; the rest are not shown");
+    }
   }
 }
