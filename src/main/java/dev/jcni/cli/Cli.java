@@ -1,6 +1,7 @@
 package dev.jcni.cli;
 
 import dev.jcni.CniException;
+import dev.jcni.ConfigException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ final class Cli {
   /** Every command of the real tool, in the order {@code --help} lists them. */
   static List<Command> allCommands() {
     List<Command> all = new ArrayList<>();
+    all.addAll(ConfCommands.all());
     all.addAll(ResultCommands.all(System.in));
     return List.copyOf(all);
   }
@@ -198,6 +200,9 @@ final class Cli {
 
   /** The exit code for a failure, by the exception's type (never by its message). */
   static int exitCodeFor(Throwable e) {
+    if (e instanceof ConfigException) {
+      return ExitCode.CONFIG;
+    }
     if (e instanceof CniException) {
       return ExitCode.FAILURE;
     }

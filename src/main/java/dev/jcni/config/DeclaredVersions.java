@@ -1,0 +1,199 @@
+package dev.jcni.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcni.ConfigException;
+import dev.jcni.ConfigException.Context;
+import dev.jcni.result.CniVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The spec version a configuration declares, chosen as SPEC.md section 1 "Version considerations"
+ * says: the highest supported version among {@code cniVersion} and {@code cniVersions}, ignoring
+ * versions newer than jcni supports.
+ */
+final class DeclaredVersions {
+  /** A version a file declares that is newer than jcni supports, and so is ignored. */
+  record Ignored(String pointer, String field, String version) {}
+
+  /**
+   * The outcome: the version text plugins receive ({@code ""} when none is declared), the version
+   * for result handling (0.1.0 when none is declared, as libcni), and the ignored newer versions.
+   */
+  record Selection(String text, CniVersion version, List<Ignored> ignored) {
+    Selection {
+      ignored = List.copyOf(ignored);
+    }
+  }
+
+  private static final Pattern WELL_FORMED =
+      Pattern.compile("(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)");
+
+  private static final Selection NONE = new Selection("", CniVersion.V0_1_0, List.of());
+
+  private DeclaredVersions() {}
+
+  /**
+   * Picks the version of a network configuration.
+   *
+   * @param root the list, or the {@code .conf} object
+   * @param withList whether {@code cniVersions} counts (lists); a {@code .conf} is lifted by libcni
+   *     with its {@code cniVersion} only
+   * @param nullIsAbsent whether {@code "cniVersion": null} means "not declared" (Go structs, used
+   *     for {@code .conf}) or is a type error (Go maps, used for lists)
+   */
+  static Selection select(
+      ObjectNode root, ConfigSource src, Context context, boolean withList, boolean nullIsAbsent)
+      throws ConfigException {
+    JsonNode v = root.get("cniVersion");
+    String declared = null;
+    if (v != null && !(v.isNull() && nullIsAbsent)) {
+      if (!v.isTextual()) {
+        throw src.error(
+            "must be a string, not " + Messages.kind(v),
+            context.withField("cniVersion"),
+            "/cniVersion",
+            false);
+      }
+      declared = v.textValue().isEmpty() ? null : v.textValue();
+    }
+    JsonNode list = withList ? root.get("cniVersions") : null;
+    if (list == null) {
+      if (declared == null) {
+        return NONE;
+      }
+      Optional<CniVersion> known = supported(declared, "cniVersion", "/cniVersion", src, context);
+      if (known.isEmpty()) {
+        throw src.error(
+            "cniVersion "
+                + Messages.quote(declared)
+                + " is newer than the newest version jcni supports ("
+                + CniVersion.latest()
+                + "); list older versions in \"cniVersions\" to fall back to them",
+            context.withField("cniVersion"),
+            "/cniVersion",
+            false);
+      }
+      return new Selection(declared, known.get(), List.of());
+    }
+    if (!list.isArray()) {
+      throw src.error(
+          "must be an array of version strings, not " + Messages.kind(list),
+          context.withField("cniVersions"),
+          "/cniVersions",
+          false);
+    }
+    List<Ignored> ignored = new ArrayList<>();
+    CniVersion best = null;
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode item = list.get(i);
+      String field = "cniVersions[" + i + "]";
+      String pointer = "/cniVersions/" + i;
+      if (!item.isTextual()) {
+        throw src.error(
+            "must be a string, not " + Messages.kind(item),
+            context.withField(field),
+            pointer,
+            false);
+      }
+      Optional<CniVersion> known = supported(item.textValue(), field, pointer, src, context);
+      if (known.isEmpty()) {
+        ignored.add(new Ignored(pointer, field, item.textValue()));
+      } else if (best == null || known.get().compareTo(best) > 0) {
+        best = known.get();
+      }
+    }
+    if (declared != null) {
+      Optional<CniVersion> known = supported(declared, "cniVersion", "/cniVersion", src, context);
+      if (known.isEmpty()) {
+        ignored.add(new Ignored("/cniVersion", "cniVersion", declared));
+      } else if (best == null || known.get().compareTo(best) > 0) {
+        best = known.get();
+      }
+    }
+    if (best == null) {
+      if (ignored.isEmpty()) {
+        return NONE;
+      }
+      throw src.error(
+          "none of the declared versions is one jcni supports (the newest it supports is "
+              + CniVersion.latest()
+              + ")",
+          context.withField("cniVersions"),
+          "/cniVersions",
+          false);
+    }
+    return new Selection(best.toString(), best, ignored);
+  }
+
+  /**
+   * Checks a declared version: a supported version gives it; a well-formed version newer than the
+   * newest supported gives empty (the caller decides whether to ignore it); anything else is an
+   * error.
+   */
+  private static Optional<CniVersion> supported(
+      String text, String field, String pointer, ConfigSource src, Context context)
+      throws ConfigException {
+    Optional<CniVersion> exact = CniVersion.find(text);
+    if (exact.isPresent()) {
+      return exact;
+    }
+    if (!WELL_FORMED.matcher(text).matches()) {
+      throw src.error(
+          field
+              + " "
+              + Messages.quote(text)
+              + " is not a version: expected MAJOR.MINOR.PATCH, such as \"1.0.0\"",
+          context.withField(field),
+          pointer,
+          false);
+    }
+    if (isNewerThanLatest(text)) {
+      return Optional.empty();
+    }
+    throw src.error(
+        field + " " + Messages.quote(text) + " is not a CNI version (" + supportedList() + ")",
+        context.withField(field),
+        pointer,
+        false);
+  }
+
+  /** Whether a version text names a supported version. */
+  static boolean isSupported(String text) {
+    return CniVersion.find(text).isPresent();
+  }
+
+  /** Whether a well-formed version is newer than the newest supported one. */
+  static boolean isNewerThanLatest(String text) {
+    return WELL_FORMED.matcher(text).matches() && compare(text, CniVersion.latest().toString()) > 0;
+  }
+
+  /** Compares two well-formed versions numerically, part by part (no overflow on long parts). */
+  private static int compare(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < 3; i++) {
+      int c =
+          x[i].length() != y[i].length()
+              ? Integer.compare(x[i].length(), y[i].length())
+              : x[i].compareTo(y[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  /** The supported versions, for messages. */
+  static String supportedList() {
+    StringBuilder sb = new StringBuilder("jcni supports ");
+    CniVersion[] all = CniVersion.values();
+    for (int i = 0; i < all.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(all[i]);
+    }
+    return sb.toString();
+  }
+}
