@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Conflist parsing, jcni (JMH) against libcni (libcni-bench parse from ../shared/ref), in one run.
+# Usage: bench/parse.sh [RUNS]   (needs /tmp/cniref/bin/libcni-bench: ../shared/ref/build-ref.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+R=${1:-5}
+REF=${REF:-/tmp/cniref/bin}
+mvn -B -q -Pbench -DskipTests package
+conf=$(mktemp -d)
+trap 'rm -rf "$conf"' EXIT
+printf '{\n  "cniVersion": "1.0.0",\n  "name": "noop3",\n  "plugins": [\n    {"type": "noop-plugin"},\n    {"type": "noop-plugin", "capabilities": {"portMappings": true}},\n    {"type": "noop-plugin", "someKey": {"a": [1, 2, 3]}}\n  ]\n}\n' >"$conf/noop3.conflist"
+for i in $(seq "$R"); do
+  "$REF/libcni-bench" parse -file "$conf/noop3.conflist" -n 100000
+done | sed -n 's/.*"us_per_op":\([0-9.]*\).*/\1/p' | sort -n >"$conf/libcni"
+java -jar target/benchmarks.jar ConfigParseBenchmark -f "$R" -wi 3 -w 1 -i 3 -r 1 -rf csv -rff "$conf/jmh.csv" >/dev/null
+jcni=$(awk -F, 'NR>1 {gsub(/"/,"",$5); print $5}' "$conf/jmh.csv")
+libcni=$(awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' "$conf/libcni")
+echo "{\"bench\":\"parse-noop3\",\"libcni_median_us\":$libcni,\"jcni_us\":$jcni,\"ratio\":$(echo "$jcni / $libcni" | bc -l | cut -c1-5)}"
