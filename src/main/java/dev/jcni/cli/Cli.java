@@ -1,6 +1,7 @@
 package dev.jcni.cli;
 
 import dev.jcni.CniException;
+import dev.jcni.PluginTimeoutException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -196,6 +197,9 @@ final class Cli {
 
   /** The exit code for a failure, by the exception's type (never by its message). */
   static int exitCodeFor(Throwable e) {
+    if (e instanceof PluginTimeoutException) {
+      return ExitCode.TIMEOUT;
+    }
     if (e instanceof CniException) {
       return ExitCode.FAILURE;
     }
