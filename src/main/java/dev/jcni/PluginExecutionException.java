@@ -8,13 +8,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A plugin was located but the call did not produce a usable answer: it could not be started,
- * it failed, it ran past its deadline, it wrote too much, or its output broke the protocol.
+ * A plugin was located but the call did not produce a usable answer: it could not be started, it
+ * failed, it ran past its deadline, it wrote too much, or its output broke the protocol.
  *
  * <p>Every subtype carries what an operator needs to act: the plugin type and its resolved path,
- * the verb, the exit status or signal, the time the call took and the tail of the plugin's
- * stderr. The message reads like libcni's ({@code plugin type="bridge" failed (add): ...}) with
- * the path added.
+ * the verb, the exit status or signal, the time the call took and the tail of the plugin's stderr.
+ * The message reads like libcni's ({@code plugin type="bridge" failed (add): ...}) with the path
+ * added.
  */
 public abstract sealed class PluginExecutionException extends CniException
     permits PluginErrorException,
@@ -82,8 +82,8 @@ public abstract sealed class PluginExecutionException extends CniException
   }
 
   /**
-   * The plugin's exit status, when it was reaped. A death by signal {@code n} is reported as
-   * {@code 128 + n}, the JDK's and the shell's convention.
+   * The plugin's exit status, when it was reaped. A death by signal {@code n} is reported as {@code
+   * 128 + n}, the JDK's and the shell's convention.
    */
   public OptionalInt exitStatus() {
     return exitStatus == null ? OptionalInt.empty() : OptionalInt.of(exitStatus);
@@ -116,7 +116,9 @@ public abstract sealed class PluginExecutionException extends CniException
     return String.format(java.util.Locale.ROOT, "%.3f s", ms / 1000.0);
   }
 
-  /** How the plugin ended, in words: {@code exit status 1}, {@code killed by signal 9 (SIGKILL)}. */
+  /**
+   * How the plugin ended, in words: {@code exit status 1}, {@code killed by signal 9 (SIGKILL)}.
+   */
   static String describeEnd(Integer exitStatus, Integer signal) {
     if (signal != null) {
       return "killed by signal " + signal + signalName(signal);
@@ -129,7 +131,13 @@ public abstract sealed class PluginExecutionException extends CniException
       // The JDK (and the shell) report a death by signal n as 128 + n; a launcher that cannot
       // see the wait status cannot tell it from exit(128 + n).
       int n = status - 128;
-      return "exit status " + status + " (128+" + n + ": a death by signal " + n + signalName(n)
+      return "exit status "
+          + status
+          + " (128+"
+          + n
+          + ": a death by signal "
+          + n
+          + signalName(n)
           + " is reported this way)";
     }
     return "exit status " + status;

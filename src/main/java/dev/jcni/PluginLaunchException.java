@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
- * The plugin file was found but could not be started: the kernel refused to execute it (for
- * example "text file busy" that outlasted the retries, "permission denied" on a {@code noexec}
- * mount, or "exec format error").
+ * The plugin file was found but could not be started: the kernel refused to execute it (for example
+ * "text file busy" that outlasted the retries, "permission denied" on a {@code noexec} mount, or
+ * "exec format error").
  */
 public final class PluginLaunchException extends PluginExecutionException {
   private static final long serialVersionUID = 1L;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * No executable plugin of the requested type in any CNI_PATH directory. The exception lists
- * every location that was looked at and why each was passed over, so that an operator can tell a
- * missing plugin from a permission problem or a CNI_PATH mistake.
+ * No executable plugin of the requested type in any CNI_PATH directory. The exception lists every
+ * location that was looked at and why each was passed over, so that an operator can tell a missing
+ * plugin from a permission problem or a CNI_PATH mistake.
  */
 public class PluginNotFoundException extends CniException {
   private static final long serialVersionUID = 1L;
@@ -34,9 +34,10 @@ public class PluginNotFoundException extends CniException {
     /** {@code location: reason}, with the location quoted when it is not a plain path. */
     @Override
     public String toString() {
-      String shown = location.isEmpty() || location.chars().anyMatch(Character::isISOControl)
-          ? Quoted.of(location)
-          : location;
+      String shown =
+          location.isEmpty() || location.chars().anyMatch(Character::isISOControl)
+              ? Quoted.of(location)
+              : location;
       return shown + ": " + reason;
     }
   }
@@ -55,7 +56,9 @@ public class PluginNotFoundException extends CniException {
 
   private static String message(String pluginType, List<Skipped> skipped) {
     StringBuilder sb =
-        new StringBuilder("plugin type=").append(Quoted.of(pluginType)).append(" not found in CNI_PATH");
+        new StringBuilder("plugin type=")
+            .append(Quoted.of(pluginType))
+            .append(" not found in CNI_PATH");
     if (skipped.isEmpty()) {
       return sb.append(": CNI_PATH has no directory").toString();
     }

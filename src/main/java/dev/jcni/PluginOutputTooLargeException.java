@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
- * The plugin wrote more to stdout than the configured limit. jcni stopped reading at the limit
- * and stopped the plugin, so that a runaway plugin cannot exhaust the runtime's memory.
+ * The plugin wrote more to stdout than the configured limit. jcni stopped reading at the limit and
+ * stopped the plugin, so that a runaway plugin cannot exhaust the runtime's memory.
  */
 public final class PluginOutputTooLargeException extends PluginExecutionException {
   private static final long serialVersionUID = 1L;

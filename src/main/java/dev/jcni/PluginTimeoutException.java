@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
- * The plugin did not exit before its deadline. jcni sent SIGTERM to the plugin and the processes
- * it started, waited the grace period, then sent SIGKILL to whatever was left.
+ * The plugin did not exit before its deadline. jcni sent SIGTERM to the plugin and the processes it
+ * started, waited the grace period, then sent SIGKILL to whatever was left.
  */
 public final class PluginTimeoutException extends PluginExecutionException {
   private static final long serialVersionUID = 1L;

@@ -1,8 +1,8 @@
 package dev.jcni;
 
 /**
- * Quotes untrusted text (a plugin type, a CNI_PATH entry, a plugin's output) for an error
- * message, so that control characters and quotes cannot forge or break a log line.
+ * Quotes untrusted text (a plugin type, a CNI_PATH entry, a plugin's output) for an error message,
+ * so that control characters and quotes cannot forge or break a log line.
  */
 final class Quoted {
   private Quoted() {}

@@ -13,25 +13,32 @@ import java.util.TreeSet;
  * #withDeadline(Duration)}.
  *
  * <p>The environment is minimal by default: the six {@code CNI_*} variables, the caller's {@code
- * PATH}, the variables named with {@link Builder#passEnvironment(String...)}, and the extras of
- * the invocation. Inheriting the whole environment of the JVM (libcni's behaviour) has to be asked
- * for with {@link Builder#inheritEnvironment(boolean)}.
+ * PATH}, the variables named with {@link Builder#passEnvironment(String...)}, and the extras of the
+ * invocation. Inheriting the whole environment of the JVM (libcni's behaviour) has to be asked for
+ * with {@link Builder#inheritEnvironment(boolean)}.
  */
 public final class ExecOptions {
   /** Default time a plugin call may take: 120 s. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(120);
+
   /** Default time between SIGTERM and SIGKILL: 5 s. */
   public static final Duration DEFAULT_TERMINATE_GRACE = Duration.ofSeconds(5);
+
   /** Default time to keep reading output once the plugin has exited: 1 s. */
   public static final Duration DEFAULT_DRAIN_AFTER_EXIT = Duration.ofSeconds(1);
+
   /** Default limit on a plugin's stdout: 4 MiB. */
   public static final int DEFAULT_STDOUT_LIMIT = 4 * 1024 * 1024;
+
   /** Default number of stderr bytes kept (the last ones): 64 KiB. */
   public static final int DEFAULT_STDERR_TAIL = 64 * 1024;
+
   /** Largest stdout limit accepted: 1 GiB. */
   public static final int MAX_STDOUT_LIMIT = 1 << 30;
+
   /** Default number of retries when the plugin file is busy (being written). */
   public static final int DEFAULT_TEXT_FILE_BUSY_RETRIES = 5;
+
   /** Default first pause before such a retry; it doubles on every retry, up to 1 s. */
   public static final Duration DEFAULT_TEXT_FILE_BUSY_BACKOFF = Duration.ofMillis(50);
 
@@ -105,8 +112,8 @@ public final class ExecOptions {
   }
 
   /**
-   * How long output is still read once the plugin has exited; a process the plugin left behind
-   * that keeps stdout open cannot hold the call longer than this.
+   * How long output is still read once the plugin has exited; a process the plugin left behind that
+   * keeps stdout open cannot hold the call longer than this.
    */
   public Duration drainAfterExit() {
     return drainAfterExit;

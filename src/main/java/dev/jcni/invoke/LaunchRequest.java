@@ -41,7 +41,9 @@ public record LaunchRequest(
     for (String entry : environment) {
       if (entry.indexOf('=') <= 0 || entry.indexOf('\0') >= 0) {
         throw new IllegalArgumentException(
-            "not a NAME=value environment entry without NUL: \"" + entry.replace("\0", "\\0") + "\"");
+            "not a NAME=value environment entry without NUL: \""
+                + entry.replace("\0", "\\0")
+                + "\"");
       }
     }
     stdin = stdin == null ? new byte[0] : stdin.clone();
@@ -89,7 +91,14 @@ public record LaunchRequest(
 
   @Override
   public String toString() {
-    return "LaunchRequest[" + executable + ", " + environment.size() + " variables, "
-        + stdin.length + " stdin bytes, " + deadline + "]";
+    return "LaunchRequest["
+        + executable
+        + ", "
+        + environment.size()
+        + " variables, "
+        + stdin.length
+        + " stdin bytes, "
+        + deadline
+        + "]";
   }
 }

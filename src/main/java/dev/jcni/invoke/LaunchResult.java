@@ -93,9 +93,20 @@ public record LaunchResult(
 
   @Override
   public String toString() {
-    return "LaunchResult[" + ending + ", exitStatus=" + exitStatus + ", signal=" + signal
-        + ", stdout=" + stdout.length + " bytes, stderr=" + stderrBytes + " bytes, elapsed="
-        + elapsed + (outputAbandoned ? ", output abandoned" : "") + (killed ? ", killed" : "")
+    return "LaunchResult["
+        + ending
+        + ", exitStatus="
+        + exitStatus
+        + ", signal="
+        + signal
+        + ", stdout="
+        + stdout.length
+        + " bytes, stderr="
+        + stderrBytes
+        + " bytes, elapsed="
+        + elapsed
+        + (outputAbandoned ? ", output abandoned" : "")
+        + (killed ? ", killed" : "")
         + "]";
   }
 }

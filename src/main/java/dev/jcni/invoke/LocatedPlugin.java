@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A plugin found by {@link PluginPath#find(String)}: the only way to obtain one, so that {@link
- * PluginExecutor} runs nothing that was not located inside CNI_PATH by the rules of SPEC.md
- * section 2.
+ * PluginExecutor} runs nothing that was not located inside CNI_PATH by the rules of SPEC.md section
+ * 2.
  */
 public final class LocatedPlugin {
   private final String type;
@@ -16,8 +16,8 @@ public final class LocatedPlugin {
   private final FileIdentity identity;
 
   /**
-   * Which file a plugin was when it was found, for caching what it said: a new build of the
-   * plugin (another size, time or inode) is another identity.
+   * Which file a plugin was when it was found, for caching what it said: a new build of the plugin
+   * (another size, time or inode) is another identity.
    *
    * @param realPath the resolved path
    * @param size the size in bytes

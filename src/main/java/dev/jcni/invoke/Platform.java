@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The operating-system rules for CNI_PATH and plugin file names, as plain logic so that the
- * Windows rules are unit-tested on Linux: the list separator, what an absolute directory looks
- * like, and which file names a plugin type may have (libcni's {@code ExecutableFileExtensions}).
+ * The operating-system rules for CNI_PATH and plugin file names, as plain logic so that the Windows
+ * rules are unit-tested on Linux: the list separator, what an absolute directory looks like, and
+ * which file names a plugin type may have (libcni's {@code ExecutableFileExtensions}).
  */
 enum Platform {
   /** Linux and other POSIX systems: {@code :} separates directories; the type is the file name. */
@@ -47,9 +47,9 @@ enum Platform {
   }
 
   /**
-   * Whether a CNI_PATH entry names an absolute directory by this platform's rules: {@code /...}
-   * on POSIX; {@code C:\...}, {@code C:/...} or a UNC path {@code \\server\share} on Windows
-   * ({@code \dir} and {@code C:dir} depend on the current drive or directory, so they are not).
+   * Whether a CNI_PATH entry names an absolute directory by this platform's rules: {@code /...} on
+   * POSIX; {@code C:\...}, {@code C:/...} or a UNC path {@code \\server\share} on Windows ({@code
+   * \dir} and {@code C:dir} depend on the current drive or directory, so they are not).
    */
   boolean isAbsolute(String entry) {
     if (this == POSIX) {
@@ -78,8 +78,8 @@ enum Platform {
   }
 
   /**
-   * A platform-specific reason to reject a type that passed the portable rules, or {@code null}.
-   * On Windows a {@code :} would name a drive or an alternate data stream.
+   * A platform-specific reason to reject a type that passed the portable rules, or {@code null}. On
+   * Windows a {@code :} would name a drive or an alternate data stream.
    */
   String typeProblem(String type) {
     if (this == WINDOWS && type.indexOf(':') >= 0) {

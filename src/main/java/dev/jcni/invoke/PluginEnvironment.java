@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds a plugin's environment, in a fixed order: the six {@code CNI_*} variables (as libcni
- * sets them), then {@code PATH}, the passed-on or inherited variables of the JVM sorted by name,
- * then the invocation's extras sorted by name. The {@code CNI_*} values always win; an extra wins
- * over a variable of the JVM of the same name.
+ * Builds a plugin's environment, in a fixed order: the six {@code CNI_*} variables (as libcni sets
+ * them), then {@code PATH}, the passed-on or inherited variables of the JVM sorted by name, then
+ * the invocation's extras sorted by name. The {@code CNI_*} values always win; an extra wins over a
+ * variable of the JVM of the same name.
  */
 final class PluginEnvironment {
   private PluginEnvironment() {}

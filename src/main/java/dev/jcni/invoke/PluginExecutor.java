@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * are used up the call fails with {@link PluginLaunchException} (libcni reports success with no
  * output there).
  *
- * <p>VERSION replies are cached per plugin file identity (path, size, modification time, inode)
- * for the life of the executor.
+ * <p>VERSION replies are cached per plugin file identity (path, size, modification time, inode) for
+ * the life of the executor.
  */
 public final class PluginExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(PluginExecutor.class);
@@ -109,8 +109,8 @@ public final class PluginExecutor {
   }
 
   /**
-   * Runs a plugin with the given options and an existing deadline (for example one shared by
-   * every plugin of a list); the deadline of {@code options} is not used.
+   * Runs a plugin with the given options and an existing deadline (for example one shared by every
+   * plugin of a list); the deadline of {@code options} is not used.
    *
    * @param plugin the plugin, as located in CNI_PATH
    * @param invocation the environment values and stdin
@@ -269,7 +269,9 @@ public final class PluginExecutor {
           plugin.type(),
           plugin.realPath(),
           verb,
-          "exit status 0 with nothing (or only white space) on stdout; " + verb + " must print "
+          "exit status 0 with nothing (or only white space) on stdout; "
+              + verb
+              + " must print "
               + (verb == Verb.ADD ? "a result" : "its supported versions"),
           r.elapsed(),
           stderr,
@@ -282,8 +284,11 @@ public final class PluginExecutor {
           plugin.type(),
           plugin.realPath(),
           verb,
-          "exit status 0 but stdout is a CNI error object (code " + error.code() + ": "
-              + error + ")",
+          "exit status 0 but stdout is a CNI error object (code "
+              + error.code()
+              + ": "
+              + error
+              + ")",
           r.elapsed(),
           stderr,
           error,
@@ -337,11 +342,11 @@ public final class PluginExecutor {
   }
 
   /**
-   * Asks a plugin which spec versions it supports, as libcni's {@code GetVersionInfo} does:
-   * {@code CNI_COMMAND=VERSION}, {@code dummy} for {@code CNI_NETNS}, {@code CNI_IFNAME} and
-   * {@code CNI_PATH}, and {@code {"cniVersion":"<newest>"}} on stdin. A plugin that answers with
-   * the CNI error {@code unknown CNI_COMMAND: VERSION} predates the command and supports 0.1.0
-   * only. Replies are cached per plugin file identity.
+   * Asks a plugin which spec versions it supports, as libcni's {@code GetVersionInfo} does: {@code
+   * CNI_COMMAND=VERSION}, {@code dummy} for {@code CNI_NETNS}, {@code CNI_IFNAME} and {@code
+   * CNI_PATH}, and {@code {"cniVersion":"<newest>"}} on stdin. A plugin that answers with the CNI
+   * error {@code unknown CNI_COMMAND: VERSION} predates the command and supports 0.1.0 only.
+   * Replies are cached per plugin file identity.
    *
    * @param plugin the plugin
    * @return what the plugin supports
@@ -384,7 +389,10 @@ public final class PluginExecutor {
       stdout = execute(plugin, invocation, options);
     } catch (PluginErrorException e) {
       // The one place the plugin's text decides: libcni compares the error's text, so do we.
-      if (e.cniError().map(CniError::toString).filter(UNKNOWN_VERSION_COMMAND::equals).isPresent()) {
+      if (e.cniError()
+          .map(CniError::toString)
+          .filter(UNKNOWN_VERSION_COMMAND::equals)
+          .isPresent()) {
         LOG.debug("plugin type={} predates VERSION; assuming 0.1.0 only", plugin.type());
         return VersionInfo.LEGACY;
       }

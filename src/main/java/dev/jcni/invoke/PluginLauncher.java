@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * The process layer under {@link PluginExecutor}: starts one plugin process and supervises it.
- * Implementations must be thread-safe and must all pass the same contract tests; this one is
- * {@link ProcessBuilderLauncher}, a native {@code posix_spawn} launcher may come later.
+ * Implementations must be thread-safe and must all pass the same contract tests; this one is {@link
+ * ProcessBuilderLauncher}, a native {@code posix_spawn} launcher may come later.
  *
  * <p>The contract:
  *
@@ -19,10 +19,10 @@ import java.io.IOException;
  *       LaunchResult.Ending#OUTPUT_LIMIT_EXCEEDED}); stderr is read to the end but only its last
  *       {@code stderrTail} bytes are kept;
  *   <li>at the deadline the plugin is stopped ({@link LaunchResult.Ending#DEADLINE_EXCEEDED});
- *       stopping means SIGTERM to the plugin and the processes it started, the grace period,
- *       then SIGKILL to whatever is left;
- *   <li>once the plugin has exited (or been stopped), output is read for at most the drain
- *       period, so that a process it left behind holding a pipe open cannot hold the call;
+ *       stopping means SIGTERM to the plugin and the processes it started, the grace period, then
+ *       SIGKILL to whatever is left;
+ *   <li>once the plugin has exited (or been stopped), output is read for at most the drain period,
+ *       so that a process it left behind holding a pipe open cannot hold the call;
  *   <li>interruption of the calling thread stops the plugin the same way, then {@link
  *       InterruptedException} is thrown.
  * </ul>

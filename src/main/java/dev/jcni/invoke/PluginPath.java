@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  *       (libcni searches the working directory for an empty entry);
  *   <li>the type must be a plain file name, checked before any file system access;
  *   <li>a hit is a regular file this process may execute; symbolic links are followed and the
- *       resolved path is reported; directories, sockets, devices and files without an execute
- *       bit are passed over, and the reason is kept for the "not found" error;
- *   <li>optionally ({@link #strict()}), a plugin is refused when it, or any directory on the way
- *       to it, is writable by group or others or not owned by root or the current user.
+ *       resolved path is reported; directories, sockets, devices and files without an execute bit
+ *       are passed over, and the reason is kept for the "not found" error;
+ *   <li>optionally ({@link #strict()}), a plugin is refused when it, or any directory on the way to
+ *       it, is writable by group or others or not owned by root or the current user.
  * </ul>
  *
  * <p>Instances are immutable and thread-safe.
@@ -76,7 +76,8 @@ public final class PluginPath {
     List<Skipped> ignored = new ArrayList<>();
     for (String entry : platform.split(cniPath)) {
       if (entry.isEmpty()) {
-        ignored.add(ignore(entry, "empty entry, ignored (libcni would search the working directory)"));
+        ignored.add(
+            ignore(entry, "empty entry, ignored (libcni would search the working directory)"));
       } else if (!platform.isAbsolute(entry)) {
         ignored.add(ignore(entry, "relative directory, ignored"));
       } else {
@@ -110,9 +111,9 @@ public final class PluginPath {
   }
 
   /**
-   * The same directories in strict mode: a plugin is refused (and the search stops there) when
-   * the file, or any directory the kernel looks a name up in while resolving it, is writable by
-   * group or others or owned by someone other than root or the current user.
+   * The same directories in strict mode: a plugin is refused (and the search stops there) when the
+   * file, or any directory the kernel looks a name up in while resolving it, is writable by group
+   * or others or owned by someone other than root or the current user.
    *
    * @return a strict copy
    * @throws UnsupportedOperationException where owners and modes cannot be read (not Linux)
@@ -137,8 +138,8 @@ public final class PluginPath {
 
   /**
    * The value to pass to plugins as {@code CNI_PATH}: the directories that count, joined with the
-   * platform's separator (dropped entries are not passed on, so that a plugin delegating to
-   * another one does not search the working directory either).
+   * platform's separator (dropped entries are not passed on, so that a plugin delegating to another
+   * one does not search the working directory either).
    */
   public String toCniPath() {
     StringBuilder sb = new StringBuilder();
@@ -159,8 +160,8 @@ public final class PluginPath {
    * @return the plugin, with its resolved path and file identity
    * @throws InvalidPluginTypeException when the type is not a plain file name (no file system
    *     access has happened)
-   * @throws PluginNotFoundException when no directory holds a usable plugin, or strict mode
-   *     refused the one found; lists every location looked at and why it was passed over
+   * @throws PluginNotFoundException when no directory holds a usable plugin, or strict mode refused
+   *     the one found; lists every location looked at and why it was passed over
    */
   public LocatedPlugin find(String type)
       throws InvalidPluginTypeException, PluginNotFoundException {
@@ -181,7 +182,8 @@ public final class PluginPath {
         try {
           candidate = dir.resolve(name);
         } catch (InvalidPathException e) {
-          throw new InvalidPluginTypeException(type, "is not a valid file name here: " + e.getReason());
+          throw new InvalidPluginTypeException(
+              type, "is not a valid file name here: " + e.getReason());
         }
         if (!dir.equals(candidate.getParent())) {
           // Cannot happen for a type that passed the rule; kept so that the invariant is local.

@@ -25,13 +25,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Stopping a plugin and what it started.</b> The JDK cannot put the child in a process group
  * of its own ({@code setpgid} between fork and exec), and wrapping the plugin in {@code setsid}
- * would change its {@code argv[0]} and add a program to trust. So SIGTERM goes to the plugin and
- * to every descendant found through {@link ProcessHandle#descendants()} at that moment; after the
- * grace period SIGKILL goes to everything of that set still alive, plus the descendants found
- * again if the plugin is still alive. A descendant that was re-parented before the snapshot (its
- * parent exited) is no longer found this way; it cannot hold the call, because reading stops at
- * the end of the drain period and the pipes are closed, so its next write fails. The JDK checks
- * each process's start time before signalling it, so a recycled pid is never hit.
+ * would change its {@code argv[0]} and add a program to trust. So SIGTERM goes to the plugin and to
+ * every descendant found through {@link ProcessHandle#descendants()} at that moment; after the
+ * grace period SIGKILL goes to everything of that set still alive, plus the descendants found again
+ * if the plugin is still alive. A descendant that was re-parented before the snapshot (its parent
+ * exited) is no longer found this way; it cannot hold the call, because reading stops at the end of
+ * the drain period and the pipes are closed, so its next write fails. The JDK checks each process's
+ * start time before signalling it, so a recycled pid is never hit.
  *
  * <p><b>Threads.</b> stdout and stderr are read by two threads of a cached pool owned by the
  * launcher (daemon threads, idle ones end after 60 s); stdin is written by the calling thread when
@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * process the plugin left behind keeps a pipe open, its reader thread stays blocked until that
  * process writes or exits (the JDK cannot wake a blocked pipe read); the call itself is not held.
  *
- * <p>Death by signal {@code n} is reported by the JDK as exit status {@code 128 + n}; the signal
- * is reported as certain only when this launcher sent it.
+ * <p>Death by signal {@code n} is reported by the JDK as exit status {@code 128 + n}; the signal is
+ * reported as certain only when this launcher sent it.
  */
 public final class ProcessBuilderLauncher implements PluginLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessBuilderLauncher.class);
@@ -180,8 +180,8 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
       }
       completed = true;
       if (interrupted) {
-        throw new InterruptedException("plugin call interrupted; " + request.executable()
-            + " was stopped");
+        throw new InterruptedException(
+            "plugin call interrupted; " + request.executable() + " was stopped");
       }
       OptionalInt status =
           process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());

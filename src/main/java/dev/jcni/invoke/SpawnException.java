@@ -26,8 +26,13 @@ public class SpawnException extends IOException {
    * @param cause the underlying exception, or {@code null}
    */
   public SpawnException(Path executable, String reason, OptionalInt errno, Throwable cause) {
-    super("cannot execute " + executable + ": " + reason
-        + (errno.isPresent() ? " (errno " + errno.getAsInt() + ")" : ""), cause);
+    super(
+        "cannot execute "
+            + executable
+            + ": "
+            + reason
+            + (errno.isPresent() ? " (errno " + errno.getAsInt() + ")" : ""),
+        cause);
     this.executable = executable.toString();
     this.errno = errno.isPresent() ? errno.getAsInt() : null;
   }

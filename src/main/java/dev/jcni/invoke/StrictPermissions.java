@@ -13,13 +13,13 @@ import java.util.Set;
 /**
  * Strict mode's rule: only root or the current user may be able to change which program runs.
  *
- * <p>A file name is resolved by looking each component up in a directory; whoever can write one
- * of those directories can swap the entry (or the symbolic link) found there. So the rule is
- * applied to every directory the kernel would look a name up in while resolving the plugin's path
- * (symbolic links followed hop by hop, including the directories that hold the links), and to the
- * plugin file itself: each must be owned by root or the current user and must not be writable by
- * its group or by others. Like OpenSSH's {@code StrictModes}, there is no exception for sticky
- * directories such as {@code /tmp}.
+ * <p>A file name is resolved by looking each component up in a directory; whoever can write one of
+ * those directories can swap the entry (or the symbolic link) found there. So the rule is applied
+ * to every directory the kernel would look a name up in while resolving the plugin's path (symbolic
+ * links followed hop by hop, including the directories that hold the links), and to the plugin file
+ * itself: each must be owned by root or the current user and must not be writable by its group or
+ * by others. Like OpenSSH's {@code StrictModes}, there is no exception for sticky directories such
+ * as {@code /tmp}.
  */
 final class StrictPermissions {
   /** Symbolic link hops followed before giving up, as Linux's {@code MAXSYMLINKS}. */

@@ -17,13 +17,27 @@ class CliExitCodeTest {
   void aPluginTimeoutExitsWithTheTimeoutCode() {
     PluginTimeoutException timeout =
         new PluginTimeoutException(
-            "bridge", Path.of("/p/bridge"), Verb.ADD, Duration.ofSeconds(1), false,
-            OptionalInt.empty(), OptionalInt.empty(), Duration.ofSeconds(1), "");
+            "bridge",
+            Path.of("/p/bridge"),
+            Verb.ADD,
+            Duration.ofSeconds(1),
+            false,
+            OptionalInt.empty(),
+            OptionalInt.empty(),
+            Duration.ofSeconds(1),
+            "");
     assertThat(Cli.exitCodeFor(timeout)).isEqualTo(ExitCode.TIMEOUT);
     PluginErrorException failed =
         new PluginErrorException(
-            "bridge", Path.of("/p/bridge"), Verb.ADD, 1, OptionalInt.empty(), Duration.ZERO, "",
-            null, "");
+            "bridge",
+            Path.of("/p/bridge"),
+            Verb.ADD,
+            1,
+            OptionalInt.empty(),
+            Duration.ZERO,
+            "",
+            null,
+            "");
     assertThat(Cli.exitCodeFor(failed)).isEqualTo(ExitCode.FAILURE);
   }
 }

@@ -73,8 +73,7 @@ class CanaryTest {
   private static void attempt(String cniPath, String type) throws Exception {
     LocatedPlugin found = PluginPath.parse(cniPath).find(type);
     EXECUTOR.execute(
-        found,
-        PluginInvocation.of(Verb.ADD, "c1", "", "eth0", "", cniPath, "{}".getBytes()));
+        found, PluginInvocation.of(Verb.ADD, "c1", "", "eth0", "", cniPath, "{}".getBytes()));
   }
 
   @Test
@@ -106,7 +105,10 @@ class CanaryTest {
     assertThatThrownBy(() -> attempt(plugins.toString(), "sub"))
         .isInstanceOfSatisfying(
             PluginNotFoundException.class,
-            e -> assertThat(e.skipped()).extracting(s -> s.reason()).containsExactly("is a directory"));
+            e ->
+                assertThat(e.skipped())
+                    .extracting(s -> s.reason())
+                    .containsExactly("is a directory"));
     assertNoCanaryRan();
   }
 

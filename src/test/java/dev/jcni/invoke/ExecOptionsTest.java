@@ -59,6 +59,7 @@ class ExecOptionsTest {
     assertThat(d.expired()).isTrue();
     assertThat(d.remaining()).isEqualTo(Duration.ZERO);
     assertThat(Deadline.after(Duration.ofSeconds(Long.MAX_VALUE)).expired()).isFalse();
-    assertThatThrownBy(() -> Deadline.after(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Deadline.after(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

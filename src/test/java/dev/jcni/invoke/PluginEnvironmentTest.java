@@ -61,8 +61,7 @@ class PluginEnvironmentTest {
   @Test
   void inheritingTakesEverythingButTheCniValuesAndExtrasWin() {
     ExecOptions opts = ExecOptions.builder().inheritEnvironment(true).build();
-    assertThat(
-            PluginEnvironment.build(invocation(Map.of("TRACEPARENT", "mine")), opts, PARENT))
+    assertThat(PluginEnvironment.build(invocation(Map.of("TRACEPARENT", "mine")), opts, PARENT))
         .containsExactly(
             "CNI_COMMAND=ADD",
             "CNI_CONTAINERID=c1",

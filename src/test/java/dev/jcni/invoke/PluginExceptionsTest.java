@@ -39,7 +39,15 @@ class PluginExceptionsTest {
   void anExitStatusAbove128MentionsTheSignalItMayStandFor() {
     PluginErrorException e =
         new PluginErrorException(
-            "bridge", PATH, Verb.ADD, 143, OptionalInt.empty(), Duration.ofSeconds(2), "", null, "");
+            "bridge",
+            PATH,
+            Verb.ADD,
+            143,
+            OptionalInt.empty(),
+            Duration.ofSeconds(2),
+            "",
+            null,
+            "");
     assertThat(e.getMessage())
         .contains("exit status 143 (128+15: a death by signal 15 (SIGTERM) is reported this way)")
         .endsWith("[after 2 s]");
@@ -49,8 +57,15 @@ class PluginExceptionsTest {
   void timeoutMessagesSayHowThePluginWasStopped() {
     PluginTimeoutException e =
         new PluginTimeoutException(
-            "bridge", PATH, Verb.CHECK, Duration.ofMillis(1500), true, OptionalInt.of(137),
-            OptionalInt.of(9), Duration.ofMillis(6520), "tail");
+            "bridge",
+            PATH,
+            Verb.CHECK,
+            Duration.ofMillis(1500),
+            true,
+            OptionalInt.of(137),
+            OptionalInt.of(9),
+            Duration.ofMillis(6520),
+            "tail");
     assertThat(e.getMessage())
         .isEqualTo(
             "plugin type=\"bridge\" (/usr/lib/cni/bridge) failed (check): did not finish within its"
@@ -62,7 +77,8 @@ class PluginExceptionsTest {
   void theOperationsLayerCanReportAResultThatDoesNotDecode() {
     IllegalStateException cause = new IllegalStateException("bad ips[0]");
     PluginProtocolException e =
-        new PluginProtocolException("bridge", PATH, Verb.ADD, "result is not valid: bad ips[0]", cause);
+        new PluginProtocolException(
+            "bridge", PATH, Verb.ADD, "result is not valid: bad ips[0]", cause);
     assertThat(e.getMessage())
         .isEqualTo(
             "plugin type=\"bridge\" (/usr/lib/cni/bridge) failed (add): protocol error: result is"
@@ -77,8 +93,15 @@ class PluginExceptionsTest {
   void exceptionsSurviveSerialization() throws Exception {
     PluginErrorException e =
         new PluginErrorException(
-            "bridge", PATH, Verb.ADD, 1, OptionalInt.empty(), Duration.ofMillis(3), "stderr",
-            new CniError("1.0.0", 11, "busy", "later"), "{}");
+            "bridge",
+            PATH,
+            Verb.ADD,
+            1,
+            OptionalInt.empty(),
+            Duration.ofMillis(3),
+            "stderr",
+            new CniError("1.0.0", 11, "busy", "later"),
+            "{}");
     PluginErrorException copy = roundTrip(e);
     assertThat(copy.cniError()).contains(new CniError("1.0.0", 11, "busy", "later"));
     assertThat(copy.pluginPath()).isEqualTo(PATH);
@@ -87,7 +110,8 @@ class PluginExceptionsTest {
     assertThat(copy.elapsed()).contains(Duration.ofMillis(3));
 
     PluginNotFoundException nf =
-        new PluginNotFoundException("x", List.of(new PluginNotFoundException.Skipped("/a/x", "no such file")));
+        new PluginNotFoundException(
+            "x", List.of(new PluginNotFoundException.Skipped("/a/x", "no such file")));
     assertThat(roundTrip(nf).skipped()).isEqualTo(nf.skipped());
   }
 
@@ -97,7 +121,8 @@ class PluginExceptionsTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }

@@ -56,7 +56,9 @@ class PluginExecutorTest {
   void returnsTheStdoutOfASuccessfulAdd() throws Exception {
     byte[] out = EXECUTOR.execute(Plugins.find("echo-plugin"), invocation(Verb.ADD));
     assertThat(text(out))
-        .isEqualTo("{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"}],\"ips\":[],\"dns\":{}}");
+        .isEqualTo(
+            "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"}],"
+                + "\"ips\":[],\"dns\":{}}");
   }
 
   @Test
@@ -96,7 +98,8 @@ class PluginExecutorTest {
     Path record = record();
     PluginInvocation inv = add(Map.of("JCNI_TEST_RECORD", record.toString()));
     EXECUTOR.execute(Plugins.find("echo-plugin"), inv);
-    assertThat(Plugins.recordedEnviron(record)).doesNotContain(some.getKey() + "=" + some.getValue());
+    assertThat(Plugins.recordedEnviron(record))
+        .doesNotContain(some.getKey() + "=" + some.getValue());
 
     ExecOptions inherit = ExecOptions.builder().inheritEnvironment(true).build();
     EXECUTOR.execute(Plugins.find("echo-plugin"), inv, inherit);
@@ -123,7 +126,8 @@ class PluginExecutorTest {
               assertThat(e.verb()).isEqualTo(Verb.ADD);
               assertThat(e.elapsed()).isPresent();
               assertThat(e.getMessage())
-                  .startsWith("plugin type=\"cni-error\" (" + plugin.realPath() + ") failed (add): ")
+                  .startsWith(
+                      "plugin type=\"cni-error\" (" + plugin.realPath() + ") failed (add): ")
                   .contains("exit status 1: CNI error code 7: ")
                   .contains("invalid network config; bridge name too long");
             });
@@ -143,7 +147,9 @@ class PluginExecutorTest {
               assertThat(e.cniError()).isEmpty();
               assertThat(e.exitStatus()).hasValue(3);
               assertThat(e.getMessage())
-                  .contains("exit status 3; stdout is not a CNI error object: \"<html>this is not JSON</html>\"")
+                  .contains(
+                      "exit status 3; stdout is not a CNI error object: \"<html>this is not"
+                          + " JSON</html>\"")
                   .contains("stderr ends with \"oops\"");
             });
   }
@@ -169,7 +175,11 @@ class PluginExecutorTest {
               e -> {
                 assertThat(e.exitStatus()).hasValue(0);
                 assertThat(e.getMessage())
-                    .contains("(" + verb.name().toLowerCase() + "): protocol error: exit status 0 with nothing (or only white space) on stdout");
+                    .contains(
+                        "("
+                            + verb.name().toLowerCase()
+                            + "): protocol error: exit status 0 with nothing (or only white space)"
+                            + " on stdout");
               });
     }
     assertThat(EXECUTOR.execute(plugin, invocation(Verb.DEL))).isEmpty();
@@ -206,7 +216,8 @@ class PluginExecutorTest {
               PluginProtocolException.class,
               e -> {
                 assertThat(e.getCause()).isInstanceOf(MalformedResultException.class);
-                assertThat(e.getMessage()).contains("(version): protocol error: the VERSION reply is not valid");
+                assertThat(e.getMessage())
+                    .contains("(version): protocol error: the VERSION reply is not valid");
               });
     }
   }
@@ -215,7 +226,8 @@ class PluginExecutorTest {
   void aLatePluginTimesOutAtItsDeadline() throws Exception {
     ExecOptions oneSecond = EXECUTOR.defaults().withDeadline(Duration.ofSeconds(1));
     long start = System.nanoTime();
-    assertThatThrownBy(() -> EXECUTOR.execute(Plugins.find("hang"), invocation(Verb.ADD), oneSecond))
+    assertThatThrownBy(
+            () -> EXECUTOR.execute(Plugins.find("hang"), invocation(Verb.ADD), oneSecond))
         .isInstanceOfSatisfying(
             PluginTimeoutException.class,
             e -> {
@@ -238,7 +250,9 @@ class PluginExecutorTest {
                     Plugins.find("hang"), invocation(Verb.DEL), EXECUTOR.defaults(), shared))
         .isInstanceOf(PluginTimeoutException.class);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(700)).isLessThan(Duration.ofSeconds(6));
+    assertThat(took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(700))
+        .isLessThan(Duration.ofSeconds(6));
   }
 
   @Test
@@ -253,7 +267,8 @@ class PluginExecutorTest {
         .isInstanceOfSatisfying(
             PluginTimeoutException.class,
             e -> {
-              assertThat(e.stderrTail().length()).isLessThanOrEqualTo(ExecOptions.DEFAULT_STDERR_TAIL);
+              assertThat(e.stderrTail().length())
+                  .isLessThanOrEqualTo(ExecOptions.DEFAULT_STDERR_TAIL);
               assertThat(e.stderrTail()).contains("flood\nflood\n");
             });
   }
@@ -280,7 +295,8 @@ class PluginExecutorTest {
             e -> {
               assertThat(e.limitBytes()).isEqualTo(ExecOptions.DEFAULT_STDOUT_LIMIT);
               assertThat(e.getMessage())
-                  .contains("(add): wrote more than 4194304 bytes to stdout; the plugin was stopped");
+                  .contains(
+                      "(add): wrote more than 4194304 bytes to stdout; the plugin was stopped");
             });
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     sampling.set(false);
@@ -313,7 +329,8 @@ class PluginExecutorTest {
             Plugins.find("background-child"), add(Map.of("JCNI_TEST_RECORD", record.toString())));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     Plugins.kill(Long.parseLong(Files.readString(record.resolve("child")).trim()));
-    assertThat(text(out)).isEqualTo("{\"cniVersion\":\"1.0.0\",\"interfaces\":[],\"ips\":[],\"dns\":{}}");
+    assertThat(text(out))
+        .isEqualTo("{\"cniVersion\":\"1.0.0\",\"interfaces\":[],\"ips\":[],\"dns\":{}}");
     assertThat(took).isLessThan(Duration.ofSeconds(10));
   }
 
@@ -351,8 +368,7 @@ class PluginExecutorTest {
   void aBusyPluginIsRetriedWithAFreshProcess() throws Exception {
     Path copy = Plugins.copy(Plugins.dir().resolve("echo-plugin"), tmp.resolve("bin/busy"));
     LocatedPlugin plugin = PluginPath.of(List.of(copy.getParent())).find("busy");
-    ExecOptions opts =
-        ExecOptions.builder().textFileBusyRetry(8, Duration.ofMillis(20)).build();
+    ExecOptions opts = ExecOptions.builder().textFileBusyRetry(8, Duration.ofMillis(20)).build();
     FileChannel writer = FileChannel.open(copy, StandardOpenOption.WRITE);
     Thread release =
         new Thread(
@@ -395,7 +411,8 @@ class PluginExecutorTest {
     LocatedPlugin plugin = PluginPath.of(List.of(copy.getParent())).find("probe");
     VersionInfo info = new PluginExecutor().version(plugin);
 
-    assertThat(info).isEqualTo(new VersionInfo("1.1.0", List.of("0.3.1", "0.4.0", "1.0.0", "1.1.0")));
+    assertThat(info)
+        .isEqualTo(new VersionInfo("1.1.0", List.of("0.3.1", "0.4.0", "1.0.0", "1.1.0")));
     assertThat(text(Files.readAllBytes(record.resolve("stdin"))))
         .isEqualTo("{\"cniVersion\":\"" + CniVersion.latest() + "\"}");
     assertThat(Plugins.recordedEnviron(record))
@@ -462,6 +479,7 @@ class PluginExecutorTest {
     LocatedPlugin plugin = PluginPath.of(List.of(dir)).find("linked");
     assertThat(plugin.realPath()).isEqualTo(real.toRealPath());
     EXECUTOR.execute(plugin, invocation(Verb.ADD));
-    assertThat(Files.readAllLines(record.resolve("argv"))).containsExactly(dir.resolve("linked").toString());
+    assertThat(Files.readAllLines(record.resolve("argv")))
+        .containsExactly(dir.resolve("linked").toString());
   }
 }

@@ -50,7 +50,8 @@ class PluginInvocationTest {
   void copiesStdinAndExtrasAndNormalisesNulls() {
     byte[] stdin = {1, 2, 3};
     Map<String, String> extra = new HashMap<>(Map.of("B", "2", "A", "1"));
-    PluginInvocation inv = new PluginInvocation(Verb.DEL, null, null, null, null, null, extra, stdin);
+    PluginInvocation inv =
+        new PluginInvocation(Verb.DEL, null, null, null, null, null, extra, stdin);
     stdin[0] = 9;
     extra.put("C", "3");
     inv.stdin()[1] = 9;
@@ -59,9 +60,13 @@ class PluginInvocationTest {
     assertThat(inv.containerId()).isEmpty();
     assertThat(inv.netns()).isEmpty();
     assertThat(inv.cniPath()).isEmpty();
-    assertThat(inv).isEqualTo(new PluginInvocation(Verb.DEL, "", "", "", "", "", Map.of("A", "1", "B", "2"), new byte[] {1, 2, 3}));
+    assertThat(inv)
+        .isEqualTo(
+            new PluginInvocation(
+                Verb.DEL, "", "", "", "", "", Map.of("A", "1", "B", "2"), new byte[] {1, 2, 3}));
     assertThat(inv.toString()).contains("stdin=3 bytes").doesNotContain("[B@");
-    assertThatThrownBy(() -> inv.extraEnv().put("X", "y")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> inv.extraEnv().put("X", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -80,7 +80,9 @@ abstract class PluginLauncherContract {
     // The JDK's ProcessBuilder does not keep the order of the entries, so compare as sets.
     assertThat(Plugins.recordedEnviron(record)).containsExactlyInAnyOrderElementsOf(env);
     assertThat(text(r.stdout()))
-        .isEqualTo("{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"}],\"ips\":[],\"dns\":{}}");
+        .isEqualTo(
+            "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"}],"
+                + "\"ips\":[],\"dns\":{}}");
   }
 
   @Test
@@ -127,7 +129,9 @@ abstract class PluginLauncherContract {
         launcher()
             .launch(
                 request(
-                    plugin("flood-stderr"), env(null, "JCNI_TEST_STDERR_BYTES=" + flood), utf8("{}")));
+                    plugin("flood-stderr"),
+                    env(null, "JCNI_TEST_STDERR_BYTES=" + flood),
+                    utf8("{}")));
     String last = "last line of stderr\n";
     assertThat(r.ending()).isEqualTo(Ending.EXITED);
     assertThat(r.exitStatus()).hasValue(0);
@@ -167,7 +171,10 @@ abstract class PluginLauncherContract {
         launcher()
             .launch(
                 request(
-                    plugin("hang"), env(record), utf8("{}"), Duration.ofSeconds(1),
+                    plugin("hang"),
+                    env(record),
+                    utf8("{}"),
+                    Duration.ofSeconds(1),
                     Duration.ofSeconds(10)));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
@@ -191,7 +198,10 @@ abstract class PluginLauncherContract {
         launcher()
             .launch(
                 request(
-                    plugin("ignore-term"), env(record), utf8("{}"), Duration.ofSeconds(1),
+                    plugin("ignore-term"),
+                    env(record),
+                    utf8("{}"),
+                    Duration.ofSeconds(1),
                     Duration.ofSeconds(1)));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
@@ -201,8 +211,8 @@ abstract class PluginLauncherContract {
     assertThat(took).isLessThan(Duration.ofSeconds(12));
     assertThat(Files.readAllLines(record.resolve("signals"))).contains("TERM");
     assertThat(r.signal().orElse(r.exitStatus().orElse(0) - 128)).isEqualTo(9);
-    Plugins.assertStops(Long.parseLong(Files.readString(record.resolve("pid")).trim()),
-        Duration.ofSeconds(2));
+    Plugins.assertStops(
+        Long.parseLong(Files.readString(record.resolve("pid")).trim()), Duration.ofSeconds(2));
   }
 
   @Test
@@ -212,12 +222,15 @@ abstract class PluginLauncherContract {
         launcher()
             .launch(
                 request(
-                    plugin("close-stdout-and-hang"), env(record), utf8("{}"),
-                    Duration.ofSeconds(1), Duration.ofSeconds(5)));
+                    plugin("close-stdout-and-hang"),
+                    env(record),
+                    utf8("{}"),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(5)));
     assertThat(r.ending()).isEqualTo(Ending.DEADLINE_EXCEEDED);
     assertThat(r.stdout()).isEmpty();
-    Plugins.assertStops(Long.parseLong(Files.readString(record.resolve("pid")).trim()),
-        Duration.ofSeconds(2));
+    Plugins.assertStops(
+        Long.parseLong(Files.readString(record.resolve("pid")).trim()), Duration.ofSeconds(2));
   }
 
   @Test
@@ -236,7 +249,8 @@ abstract class PluginLauncherContract {
       assertThat(r.outputAbandoned()).isTrue();
       // the child sleeps 30 s; the call ends after the 1 s drain period
       assertThat(took).isLessThan(Duration.ofSeconds(10));
-      assertThat(Plugins.running(child)).as("the child is left alone, as a process group would")
+      assertThat(Plugins.running(child))
+          .as("the child is left alone, as a process group would")
           .isTrue();
     } finally {
       Plugins.kill(child);
@@ -263,7 +277,10 @@ abstract class PluginLauncherContract {
                 launcher()
                     .launch(
                         request(
-                            plugin("hang"), env(record), utf8("{}"), Duration.ofSeconds(60),
+                            plugin("hang"),
+                            env(record),
+                            utf8("{}"),
+                            Duration.ofSeconds(60),
                             Duration.ofSeconds(5)));
               } catch (Throwable t) {
                 thrown.set(t);

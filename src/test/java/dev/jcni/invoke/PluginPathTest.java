@@ -90,7 +90,8 @@ class PluginPathTest {
     // On Linux a Windows path is not absolute for the file system: it is dropped, never searched.
     assertThat(p.directories()).isEmpty();
     PluginNotFoundException e = notFound(p, "bridge");
-    assertThat(e.skipped()).extracting(Skipped::location)
+    assertThat(e.skipped())
+        .extracting(Skipped::location)
         .containsExactly("relative", "", "C:\\cni\\bin", "\\\\srv\\share");
     assertThat(e.skipped().get(2).reason()).isEqualTo("relative directory, ignored");
   }
@@ -116,14 +117,16 @@ class PluginPathTest {
     Path dirHit = Files.createDirectories(tmp.resolve("d1/bridge")).getParent();
     Path noExec = Files.createDirectories(tmp.resolve("d2"));
     Files.writeString(noExec.resolve("bridge"), "#!/bin/sh\n");
-    Files.setPosixFilePermissions(noExec.resolve("bridge"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        noExec.resolve("bridge"), PosixFilePermissions.fromString("rw-r--r--"));
     Path sock = Files.createDirectories(tmp.resolve("d3"));
     Path dangling = Files.createDirectories(tmp.resolve("d4"));
     Files.createSymbolicLink(dangling.resolve("bridge"), tmp.resolve("nowhere"));
     Path empty = Files.createDirectories(tmp.resolve("d5"));
     try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       s.bind(UnixDomainSocketAddress.of(sock.resolve("bridge")));
-      PluginPath path = PluginPath.of(List.of(missing, notDir, dirHit, noExec, sock, dangling, empty));
+      PluginPath path =
+          PluginPath.of(List.of(missing, notDir, dirHit, noExec, sock, dangling, empty));
       PluginNotFoundException e = notFound(path, "bridge");
       assertThat(e.skipped())
           .containsExactly(
@@ -131,11 +134,16 @@ class PluginPathTest {
               new Skipped(notDir.toString(), "not a directory"),
               new Skipped(dirHit.resolve("bridge").toString(), "is a directory"),
               new Skipped(noExec.resolve("bridge").toString(), "not executable by this process"),
-              new Skipped(sock.resolve("bridge").toString(), "not a regular file (a socket, pipe or device)"),
+              new Skipped(
+                  sock.resolve("bridge").toString(),
+                  "not a regular file (a socket, pipe or device)"),
               new Skipped(dangling.resolve("bridge").toString(), "dangling symbolic link"),
               new Skipped(empty.resolve("bridge").toString(), "no such file"));
       assertThat(e.getMessage())
-          .startsWith("plugin type=\"bridge\" not found in CNI_PATH (" + missing + ": directory does not exist; ")
+          .startsWith(
+              "plugin type=\"bridge\" not found in CNI_PATH ("
+                  + missing
+                  + ": directory does not exist; ")
           .contains(noExec.resolve("bridge") + ": not executable by this process");
     }
   }
@@ -251,8 +259,13 @@ class PluginPathTest {
     PluginNotFoundException e = notFound(PluginPath.of(List.of(dir)).strict(notTheOwner), "bridge");
     assertThat(e.skipped().get(0).reason())
         .isEqualTo(
-            "refused by strict mode: " + p.toRealPath() + " is owned by uid " + owner
-                + ", neither root nor the current user (uid " + (owner + 1) + ")");
+            "refused by strict mode: "
+                + p.toRealPath()
+                + " is owned by uid "
+                + owner
+                + ", neither root nor the current user (uid "
+                + (owner + 1)
+                + ")");
     assertThat(PluginPath.of(List.of(dir)).strict(new StrictPermissions(owner)).find("bridge"))
         .isNotNull();
   }
@@ -265,7 +278,8 @@ class PluginPathTest {
     assertThat(Files.getPosixFilePermissions(Path.of("/tmp")))
         .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
     PluginNotFoundException e = notFound(PluginPath.of(List.of(dir)).strict(), "bridge");
-    assertThat(e.skipped().get(0).reason()).startsWith("refused by strict mode: /tmp is writable by");
+    assertThat(e.skipped().get(0).reason())
+        .startsWith("refused by strict mode: /tmp is writable by");
   }
 
   @Test

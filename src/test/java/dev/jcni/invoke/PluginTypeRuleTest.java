@@ -25,7 +25,8 @@ class PluginTypeRuleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../../sbin/reboot", "/usr/sbin/reboot", "sub/plugin", "..\\canary", "a\\b"})
+  @ValueSource(
+      strings = {"../../sbin/reboot", "/usr/sbin/reboot", "sub/plugin", "..\\canary", "a\\b"})
   void rejectsTypeContainingPathSeparator(String type) {
     assertThat(PluginTypeRule.problem(type)).startsWith("contains a path separator");
     assertThatThrownBy(() -> PluginTypeRule.check(type))
@@ -40,10 +41,14 @@ class PluginTypeRuleTest {
   @Test
   void rejectsNulAndControlCharacters() {
     assertThat(PluginTypeRule.problem("bridge\0")).isEqualTo("contains a NUL character");
-    assertThat(PluginTypeRule.problem("bridge\n")).isEqualTo("contains the control character U+000A");
-    assertThat(PluginTypeRule.problem("\u001b[31mred")).isEqualTo("contains the control character U+001B");
-    assertThat(PluginTypeRule.problem("del\u007f")).isEqualTo("contains the control character U+007F");
-    assertThat(PluginTypeRule.problem("c1\u0085")).isEqualTo("contains the control character U+0085");
+    assertThat(PluginTypeRule.problem("bridge\n"))
+        .isEqualTo("contains the control character U+000A");
+    assertThat(PluginTypeRule.problem("\u001b[31mred"))
+        .isEqualTo("contains the control character U+001B");
+    assertThat(PluginTypeRule.problem("del\u007f"))
+        .isEqualTo("contains the control character U+007F");
+    assertThat(PluginTypeRule.problem("c1\u0085"))
+        .isEqualTo("contains the control character U+0085");
   }
 
   @Test
@@ -60,9 +65,11 @@ class PluginTypeRuleTest {
   @Test
   void rejectsMoreThan255Bytes() {
     assertThat(PluginTypeRule.problem("a".repeat(255))).isNull();
-    assertThat(PluginTypeRule.problem("a".repeat(256))).isEqualTo("is 256 bytes long; a file name has at most 255");
+    assertThat(PluginTypeRule.problem("a".repeat(256)))
+        .isEqualTo("is 256 bytes long; a file name has at most 255");
     // 128 two-byte characters: 128 characters but 256 bytes
-    assertThat(PluginTypeRule.problem("é".repeat(128))).isEqualTo("is 256 bytes long; a file name has at most 255");
+    assertThat(PluginTypeRule.problem("é".repeat(128)))
+        .isEqualTo("is 256 bytes long; a file name has at most 255");
   }
 
   @Test
@@ -74,6 +81,8 @@ class PluginTypeRuleTest {
   @Test
   void quotesTheRejectedTypeSafelyInTheMessage() {
     assertThatThrownBy(() -> PluginTypeRule.check("evil\n\"type\""))
-        .hasMessage("plugin type=\"evil\\n\\\"type\\\"\" is invalid: contains the control character U+000A");
+        .hasMessage(
+            "plugin type=\"evil\\n"
+                + "\\\"type\\\"\" is invalid: contains the control character U+000A");
   }
 }

@@ -14,7 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The test plugins under {@code testdata/plugins} and helpers to watch the processes they start. */
+/**
+ * The test plugins under {@code testdata/plugins} and helpers to watch the processes they start.
+ */
 final class Plugins {
   private Plugins() {}
 
@@ -47,8 +49,8 @@ final class Plugins {
   }
 
   /**
-   * A copy of a test plugin that records into {@code recordDir} whatever environment it gets
-   * (the variable is set by the script itself, so it works under any environment policy).
+   * A copy of a test plugin that records into {@code recordDir} whatever environment it gets (the
+   * variable is set by the script itself, so it works under any environment policy).
    */
   static Path recordingCopy(String type, Path dest, Path recordDir) throws IOException {
     List<String> lines = new ArrayList<>(Files.readAllLines(dir().resolve(type)));
