@@ -389,6 +389,7 @@ public final class PluginExecutor {
       stdout = execute(plugin, invocation, options);
     } catch (PluginErrorException e) {
       // The one place the plugin's text decides: libcni compares the error's text, so do we.
+      // TODO(merge): use VersionInfo.fromVersionCommandError (issue B) instead of the constant.
       if (e.cniError()
           .map(CniError::toString)
           .filter(UNKNOWN_VERSION_COMMAND::equals)

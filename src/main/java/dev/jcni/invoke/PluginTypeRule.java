@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * A plugin {@code type} must be a plain file name before it may touch the file system
  * (CVE-2021-20206: {@code "type": "../../sbin/reboot"}).
  */
-// TODO(merge): replace with dev.jcni.config.Names.checkPluginType
+// TODO(merge): replace with dev.jcni.config.Names.checkPluginType (same rules; it throws
+// dev.jcni.InvalidNameException, which then replaces InvalidPluginTypeException in find()).
 final class PluginTypeRule {
   /** Longest type accepted, in UTF-8 bytes: a file name on Linux has at most 255. */
   static final int MAX_BYTES = 255;
