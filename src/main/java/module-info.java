@@ -11,5 +11,6 @@ module dev.jcni {
 
   exports dev.jcni;
   exports dev.jcni.config;
+  exports dev.jcni.invoke;
   exports dev.jcni.result;
 }

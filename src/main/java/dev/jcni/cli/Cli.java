@@ -2,6 +2,7 @@ package dev.jcni.cli;
 
 import dev.jcni.CniException;
 import dev.jcni.ConfigException;
+import dev.jcni.PluginTimeoutException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,6 +203,9 @@ final class Cli {
   static int exitCodeFor(Throwable e) {
     if (e instanceof ConfigException) {
       return ExitCode.CONFIG;
+    }
+    if (e instanceof PluginTimeoutException) {
+      return ExitCode.TIMEOUT;
     }
     if (e instanceof CniException) {
       return ExitCode.FAILURE;

@@ -1,0 +1,122 @@
+package dev.jcni.invoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jcni.CniException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The test plugins under {@code testdata/plugins} and helpers to watch the processes they start.
+ */
+final class Plugins {
+  private Plugins() {}
+
+  static Path testdata() {
+    String dir = System.getProperty("jcni.testdata");
+    assertThat(dir).as("system property jcni.testdata (set by surefire)").isNotNull();
+    return Path.of(dir).toAbsolutePath();
+  }
+
+  /** The directory of test plugins; it never holds the canary. */
+  static Path dir() {
+    return testdata().resolve("plugins");
+  }
+
+  /** The canary: must never run. */
+  static Path canary() {
+    return testdata().resolve("canary").resolve("canary");
+  }
+
+  static LocatedPlugin find(String type) throws CniException {
+    return PluginPath.of(List.of(dir())).find(type);
+  }
+
+  /** Copies a test plugin (or any file) to {@code dest}, keeping it executable. */
+  static Path copy(Path source, Path dest) throws IOException {
+    Files.createDirectories(dest.getParent());
+    Files.copy(source, dest, StandardCopyOption.REPLACE_EXISTING);
+    dest.toFile().setExecutable(true, false);
+    return dest;
+  }
+
+  /**
+   * A copy of a test plugin that records into {@code recordDir} whatever environment it gets (the
+   * variable is set by the script itself, so it works under any environment policy).
+   */
+  static Path recordingCopy(String type, Path dest, Path recordDir) throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(dir().resolve(type)));
+    lines.add(1, "JCNI_TEST_RECORD='" + recordDir + "'; export JCNI_TEST_RECORD");
+    Files.createDirectories(dest.getParent());
+    Files.write(dest, lines);
+    dest.toFile().setExecutable(true, false);
+    return dest;
+  }
+
+  /** The environment the plugin started with, from {@code /proc/PID/environ}, in its order. */
+  static List<String> recordedEnviron(Path recordDir) throws IOException {
+    String raw = Files.readString(recordDir.resolve("environ"), StandardCharsets.UTF_8);
+    List<String> entries = new ArrayList<>(Arrays.asList(raw.split("\0")));
+    entries.removeIf(String::isEmpty);
+    return entries;
+  }
+
+  /** Waits for a plugin to write a pid into {@code file}. */
+  static long awaitPid(Path file, Duration max) throws Exception {
+    long end = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < end) {
+      if (Files.exists(file)) {
+        String s = Files.readString(file).trim();
+        if (!s.isEmpty()) {
+          return Long.parseLong(s);
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no pid in " + file + " after " + max);
+  }
+
+  /** Whether the process runs (a zombie waiting for a lazy init to reap it does not). */
+  static boolean running(long pid) {
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isEmpty() || !h.get().isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Asserts that the process stops running within {@code max}. */
+  static void assertStops(long pid, Duration max) throws InterruptedException {
+    long end = System.nanoTime() + max.toNanos();
+    while (running(pid) && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertThat(running(pid)).as("process %d still runs after %s", pid, max).isFalse();
+  }
+
+  /** Kills a process a test left behind on purpose. */
+  static void kill(long pid) {
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}
