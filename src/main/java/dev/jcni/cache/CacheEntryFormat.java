@@ -98,7 +98,7 @@ final class CacheEntryFormat {
   /** Reads one file's bytes; never throws for bad content, which is reported as {@link Corrupt}. */
   static Decoded decode(byte[] bytes) {
     if (bytes.length == 0) {
-      return new Corrupt("empty file");
+      return new Corrupt("is empty");
     }
     JsonNode root;
     try {
@@ -108,10 +108,10 @@ final class CacheEntryFormat {
           e instanceof JsonProcessingException
               ? ((JsonProcessingException) e).getOriginalMessage()
               : e.getMessage();
-      return new Corrupt("not JSON: " + why);
+      return new Corrupt("is not JSON (" + why + ")");
     }
     if (!root.isObject()) {
-      return new Corrupt("not a JSON object but " + root.getNodeType());
+      return new Corrupt("holds JSON that is not an object but " + root.getNodeType());
     }
     JsonNode kind = root.get("kind");
     if (kind == null || !kind.isTextual() || !KIND.equals(kind.textValue())) {
@@ -125,7 +125,7 @@ final class CacheEntryFormat {
       try {
         key = AttachmentKey.of(networkName, containerId, ifName);
       } catch (IllegalArgumentException e) {
-        throw new BadField("identity", e.getMessage());
+        throw new BadField("networkName/containerId/ifName", e.getMessage());
       }
       return new Entry(
           new CachedAttachment(
@@ -198,7 +198,7 @@ final class CacheEntryFormat {
     private static final long serialVersionUID = 1L;
 
     BadField(String field, String problem) {
-      super("field \"" + field + "\": " + problem);
+      super("is a cniCacheV1 entry with a bad \"" + field + "\" field: " + problem);
     }
   }
 }

@@ -1,9 +1,11 @@
 package dev.jcni.cache;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.internal.json.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +35,8 @@ public record CachedAttachment(
     List<Map.Entry<String, String>> cniArgs,
     ObjectNode capabilityArgs,
     Optional<ObjectNode> result) {
+
+  private static final Comparator<JsonNode> JSON_VALUE_ORDER = CachedAttachment::compareJsonValues;
 
   /**
    * Copies every mutable part.
@@ -90,7 +94,11 @@ public record CachedAttachment(
     return result.map(ObjectNode::deepCopy);
   }
 
-  /** Equal when every component is equal, the config compared by content. */
+  /**
+   * Equal when every component is equal: the config by content, the JSON trees as JSON values
+   * (numbers by value, so that {@code 1.5} equals {@code 1.50} and an {@code int} equals the same
+   * big integer read back from a file).
+   */
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -104,15 +112,27 @@ public record CachedAttachment(
         && netns.equals(other.netns)
         && Arrays.equals(config, other.config)
         && cniArgs.equals(other.cniArgs)
-        && capabilityArgs.equals(other.capabilityArgs)
-        && result.equals(other.result);
+        && capabilityArgs.equals(JSON_VALUE_ORDER, other.capabilityArgs)
+        && result.isPresent() == other.result.isPresent()
+        && (result.isEmpty() || result.get().equals(JSON_VALUE_ORDER, other.result.get()));
   }
 
-  /** A hash consistent with {@link #equals(Object)}. */
+  /** A hash consistent with {@link #equals(Object)} (the JSON trees do not take part). */
   @Override
   public int hashCode() {
-    return Objects.hash(
-        key, netns, Arrays.hashCode(config), cniArgs, capabilityArgs, result);
+    return Objects.hash(key, netns, Arrays.hashCode(config), cniArgs);
+  }
+
+  /** Compares two leaves of a JSON tree: 0 when equal as JSON values. */
+  private static int compareJsonValues(JsonNode a, JsonNode b) {
+    if (a.isNumber() && b.isNumber() && isFinite(a) && isFinite(b)) {
+      return a.decimalValue().compareTo(b.decimalValue());
+    }
+    return a.equals(b) ? 0 : 1;
+  }
+
+  private static boolean isFinite(JsonNode number) {
+    return !(number.isDouble() || number.isFloat()) || Double.isFinite(number.doubleValue());
   }
 
   /** The key, the namespace and the sizes of the rest; never the config or result themselves. */

@@ -67,6 +67,21 @@ class CachedAttachmentTest {
     assertThat(a.toString()).contains("2 bytes").doesNotContain("cniVersion");
   }
 
+  @Test
+  void comparesJsonNumbersByValue() throws Exception {
+    ObjectNode small = (ObjectNode) Json.parse("{\"a\":[1.5,1500]}".getBytes());
+    ObjectNode built = Json.NODES.objectNode();
+    built.putArray("a").add(new java.math.BigDecimal("1.50")).add(1500);
+    ObjectNode different = (ObjectNode) Json.parse("{\"a\":[1.5,1501]}".getBytes());
+    CachedAttachment a = entryWithCaps(small);
+    assertThat(a).isEqualTo(entryWithCaps(built)).hasSameHashCodeAs(entryWithCaps(built));
+    assertThat(a).isNotEqualTo(entryWithCaps(different));
+  }
+
+  private static CachedAttachment entryWithCaps(ObjectNode caps) {
+    return new CachedAttachment(KEY, "", new byte[0], List.of(), caps, Optional.empty());
+  }
+
   private static ObjectNode result() {
     return Json.NODES.objectNode().put("cniVersion", "1.0.0");
   }
