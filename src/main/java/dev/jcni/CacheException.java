@@ -17,8 +17,8 @@ public class CacheException extends CniException {
     /** Reading, writing, renaming or syncing a file failed. */
     IO_ERROR,
     /**
-     * A path is not what the cache expects: a symbolic link, a directory where an entry belongs,
-     * or a special file. The cache refuses to follow or replace it.
+     * A path is not what the cache expects: a symbolic link, a directory where an entry belongs, or
+     * a special file. The cache refuses to follow or replace it.
      */
     UNSAFE_PATH,
     /**

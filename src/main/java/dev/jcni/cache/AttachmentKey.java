@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * What identifies one cached attachment: the network, the container and the interface inside it.
- * The values are checked as libcni checks them, which also guarantees that {@link #fileName()} is
- * a single, safe path component.
+ * The values are checked as libcni checks them, which also guarantees that {@link #fileName()} is a
+ * single, safe path component.
  *
  * @param networkName the network (list) name: a letter or digit, then letters, digits, {@code _},
  *     {@code .} or {@code -}

@@ -42,23 +42,22 @@ import org.slf4j.LoggerFactory;
  *       #forOperation} on the same network (to DEL stale attachments).
  * </ul>
  *
- * <p>Across processes (two runtimes, or a runtime and the {@code jcni} tool on one cache
- * directory) the same rules hold through POSIX record locks on one file, {@code
- * <cacheDir>/locks/jcni.lock}: one byte per container and one per network, at an offset derived
- * from a SHA-256 of the name (two names sharing an offset only serialise needlessly). One file
- * rather than one per container, because a lock file cannot be deleted safely while another
- * process may be waiting on it, so per-container files would pile up forever. The in-process lock
- * is always taken before the file lock: the JVM holds file locks for the whole process. Go's
- * libcni takes no locks at all, so none of this protects against it. Between processes the
- * queuing is not fair in arrival order, but a waiting GC closes a gate that keeps new operations
- * out, so it cannot be starved.
+ * <p>Across processes (two runtimes, or a runtime and the {@code jcni} tool on one cache directory)
+ * the same rules hold through POSIX record locks on one file, {@code <cacheDir>/locks/jcni.lock}:
+ * one byte per container and one per network, at an offset derived from a SHA-256 of the name (two
+ * names sharing an offset only serialise needlessly). One file rather than one per container,
+ * because a lock file cannot be deleted safely while another process may be waiting on it, so
+ * per-container files would pile up forever. The in-process lock is always taken before the file
+ * lock: the JVM holds file locks for the whole process. Go's libcni takes no locks at all, so none
+ * of this protects against it. Between processes the queuing is not fair in arrival order, but a
+ * waiting GC closes a gate that keeps new operations out, so it cannot be starved.
  *
  * <p>Locks are taken in one order (network, then container), so there is no deadlock between
  * operations and GC. One instance exists per cache directory in a JVM ({@link #open}); its state
  * per container or network lives only while someone holds or waits for it.
  *
- * <p>Usage: {@code try (AttachmentLocks.Held held = locks.forOperation(network, containerId)) {
- * ... }}. A {@link Held} must be closed by the thread that took it.
+ * <p>Usage: {@code try (AttachmentLocks.Held held = locks.forOperation(network, containerId)) { ...
+ * }}. A {@link Held} must be closed by the thread that took it.
  */
 public final class AttachmentLocks {
   private static final Logger LOG = LoggerFactory.getLogger(AttachmentLocks.class);
@@ -127,8 +126,8 @@ public final class AttachmentLocks {
    * @param containerId the container id
    * @param timeout the longest wait for all the locks together, or {@code null} for no limit
    * @return the held locks; close them when the operation ends
-   * @throws CacheException {@link Reason#LOCK_TIMEOUT} when the time is up (nothing is held), or
-   *     if the lock file cannot be created or locked
+   * @throws CacheException {@link Reason#LOCK_TIMEOUT} when the time is up (nothing is held), or if
+   *     the lock file cannot be created or locked
    * @throws InterruptedException if the thread is interrupted while waiting (nothing is held)
    * @throws IllegalArgumentException if a name is not valid (see {@link AttachmentKey})
    */
@@ -198,8 +197,8 @@ public final class AttachmentLocks {
    * @param networkName the network (list) name
    * @param timeout the longest wait, or {@code null} for no limit
    * @return the held locks; close them when the GC ends
-   * @throws CacheException {@link Reason#LOCK_TIMEOUT} when the time is up (nothing is held), or
-   *     if the lock file cannot be created or locked
+   * @throws CacheException {@link Reason#LOCK_TIMEOUT} when the time is up (nothing is held), or if
+   *     the lock file cannot be created or locked
    * @throws InterruptedException if the thread is interrupted while waiting (nothing is held)
    * @throws IllegalArgumentException if the name is not valid
    * @throws IllegalStateException if this thread holds an operation lock on the same network
@@ -306,8 +305,8 @@ public final class AttachmentLocks {
   /**
    * Holds the network shared in the lock file on behalf of this JVM's operations: the first one
    * takes the file lock, later ones join it. Every newcomer checks the gate first: when another
-   * process's GC waits there, newcomers stay out until the operations in flight here have
-   * finished and that GC has run, so a busy JVM cannot starve it.
+   * process's GC waits there, newcomers stay out until the operations in flight here have finished
+   * and that GC has run, so a busy JVM cannot starve it.
    */
   private void acquireSharedFile(
       NetworkEntry network, String networkName, long deadline, Duration timeout)
@@ -321,8 +320,7 @@ public final class AttachmentLocks {
           // here while holding it is safe
           FileLock gate = lockRange(gateOffset(networkName), true, deadline, timeout, what);
           try {
-            network.fileLock =
-                lockRange(networkOffset(networkName), true, deadline, timeout, what);
+            network.fileLock = lockRange(networkOffset(networkName), true, deadline, timeout, what);
           } finally {
             release(gate, "gate of network " + networkName);
           }

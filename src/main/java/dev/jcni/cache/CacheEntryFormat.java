@@ -15,12 +15,12 @@ import java.util.Optional;
 /**
  * libcni's cache file format ({@code cachedInfo} in {@code libcni/api.go}), byte for byte.
  *
- * <p>One line of compact JSON, no trailing newline. Top-level keys in the order of libcni's
- * struct: {@code kind}, {@code containerId}, {@code config} (standard base64 with padding),
- * {@code ifName}, {@code networkName}, then, each left out when empty, {@code netns} (added after
- * libcni 1.1.2, which ignores it), {@code cniArgs}, {@code capabilityArgs} and {@code result}. The
- * last two pass through a Go map in libcni, so they are written with {@link GoJson}: keys sorted at
- * every level, numbers as Go prints them.
+ * <p>One line of compact JSON, no trailing newline. Top-level keys in the order of libcni's struct:
+ * {@code kind}, {@code containerId}, {@code config} (standard base64 with padding), {@code ifName},
+ * {@code networkName}, then, each left out when empty, {@code netns} (added after libcni 1.1.2,
+ * which ignores it), {@code cniArgs}, {@code capabilityArgs} and {@code result}. The last two pass
+ * through a Go map in libcni, so they are written with {@link GoJson}: keys sorted at every level,
+ * numbers as Go prints them.
  */
 final class CacheEntryFormat {
   /** The value of {@code kind} in every entry libcni and jcni write. */
@@ -40,7 +40,9 @@ final class CacheEntryFormat {
    */
   record OtherKind(String kind) implements Decoded {}
 
-  /** Not an entry: empty, not JSON, or a {@code cniCacheV1} object with fields of the wrong type. */
+  /**
+   * Not an entry: empty, not JSON, or a {@code cniCacheV1} object with fields of the wrong type.
+   */
   record Corrupt(String problem) implements Decoded {}
 
   /**

@@ -15,12 +15,12 @@ import java.util.Optional;
  * One cache entry: what libcni records after a successful ADD so that CHECK, DEL and GC can run
  * later with the same parameters, even after the configuration changed.
  *
- * <p>The record is immutable: the byte array and the JSON trees are copied on the way in and on
- * the way out.
+ * <p>The record is immutable: the byte array and the JSON trees are copied on the way in and on the
+ * way out.
  *
  * @param key the network, container and interface
- * @param netns the network namespace path given at ADD; empty when unknown (libcni up to 1.1.2
- *     does not store it)
+ * @param netns the network namespace path given at ADD; empty when unknown (libcni up to 1.1.2 does
+ *     not store it)
  * @param config the network list's raw bytes as given to ADD (libcni stores them base64-encoded)
  * @param cniArgs the {@code CNI_ARGS} pairs, in order
  * @param capabilityArgs every capability argument given to ADD (not only those a plugin used);
@@ -53,8 +53,7 @@ public record CachedAttachment(
       pairs.add(Map.entry(e.getKey(), e.getValue()));
     }
     cniArgs = List.copyOf(pairs);
-    capabilityArgs =
-        capabilityArgs == null ? Json.NODES.objectNode() : capabilityArgs.deepCopy();
+    capabilityArgs = capabilityArgs == null ? Json.NODES.objectNode() : capabilityArgs.deepCopy();
     result =
         Objects.requireNonNullElse(result, Optional.<ObjectNode>empty())
             .filter(r -> !r.isEmpty())

@@ -16,14 +16,14 @@ import java.util.Map;
  * is how libcni stores {@code capabilityArgs} and {@code result} in its cache files.
  *
  * <ul>
- *   <li>Object keys sorted at every level, by their UTF-8 bytes (Go compares strings bytewise, which
- *       differs from {@link String#compareTo} for characters outside the BMP).
+ *   <li>Object keys sorted at every level, by their UTF-8 bytes (Go compares strings bytewise,
+ *       which differs from {@link String#compareTo} for characters outside the BMP).
  *   <li>Strings escaped as Go does by default: {@code <}, {@code >}, {@code &}, U+2028 and U+2029
  *       as {@code \}{@code u} escapes with lowercase hex, {@code \n}, {@code \r}, {@code \t} short,
  *       every other control character (including backspace and form feed, as Go 1.19 and libcni
- *       1.1.2 do; Go 1.22 writes those two as {@code \b} and {@code \f}) as a {@code \}{@code u00xx}
- *       escape; everything else raw UTF-8. A lone surrogate, which Go cannot hold, becomes the
- *       escape of U+FFFD, as Go writes invalid UTF-8.
+ *       1.1.2 do; Go 1.22 writes those two as {@code \b} and {@code \f}) as a {@code \}{@code
+ *       u00xx} escape; everything else raw UTF-8. A lone surrogate, which Go cannot hold, becomes
+ *       the escape of U+FFFD, as Go writes invalid UTF-8.
  *   <li>Numbers as Go prints a {@code float64} ({@link #formatFloat64}) whenever that is the same
  *       number; otherwise (more digits than a {@code float64} holds, as in {@code
  *       12345678901234567890}) the exact value, which Go still reads. A number beyond the range of
@@ -32,6 +32,10 @@ import java.util.Map;
  */
 final class GoJson {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  // spelled as numbers: written as unicode escapes, some tools take them for line breaks
+  private static final char LINE_SEPARATOR = 0x2028;
+  private static final char PARAGRAPH_SEPARATOR = 0x2029;
 
   private GoJson() {}
 
@@ -99,8 +103,8 @@ final class GoJson {
         case '<':
         case '>':
         case '&':
-        case '\u2028':
-        case '\u2029':
+        case LINE_SEPARATOR:
+        case PARAGRAPH_SEPARATOR:
           unicodeEscape(out, c);
           break;
         default:

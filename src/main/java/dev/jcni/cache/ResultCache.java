@@ -48,12 +48,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Atomic writes.</b> An entry is written to a temporary file in {@code results/} (named
  *       {@code .jcnitmp.<random>}), forced to disk, renamed over the entry's name, and the
  *       directory is forced too. A reader never sees a half-written or empty entry. libcni's
- *       listing reads every file in {@code results/}, temporary ones included: a partly written
- *       one is not JSON and is skipped; a complete one can be seen by a Go listing only between
- *       the end of the write and the rename (or after a crash there) and names no container id
- *       (no {@code -} in its name), so a listing filtered by container never picks it. Temporary
- *       files older than five minutes (a writer that crashed) are removed
- *       by {@link #open}.
+ *       listing reads every file in {@code results/}, temporary ones included: a partly written one
+ *       is not JSON and is skipped; a complete one can be seen by a Go listing only between the end
+ *       of the write and the rename (or after a crash there) and names no container id (no {@code
+ *       -} in its name), so a listing filtered by container never picks it. Temporary files older
+ *       than five minutes (a writer that crashed) are removed by {@link #open}.
  *   <li><b>Identity checked on every read.</b> libcni's file names collide (network {@code a-b}
  *       with container {@code c}, network {@code a} with container {@code b-c}); an entry whose
  *       stored network, container id and interface are not the ones asked for is absent for that
@@ -455,8 +454,7 @@ public final class ResultCache {
     }
     byte[] bytes;
     try (SeekableByteChannel ch =
-        Files.newByteChannel(
-            file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       bytes = readAll(ch, file);
     } catch (NoSuchFileException e) {
       return null;
@@ -490,12 +488,16 @@ public final class ResultCache {
   private void writeAtomically(Path entry, byte[] bytes) throws CacheException {
     Path temp = null;
     try {
-      FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE_MODE);
+      FileAttribute<Set<PosixFilePermission>> mode =
+          PosixFilePermissions.asFileAttribute(FILE_MODE);
       Set<OpenOption> options =
-          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+          Set.of(
+              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       FileChannel ch = null;
       while (ch == null) {
-        temp = resultsDir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        temp =
+            resultsDir.resolve(
+                TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
           ch = FileChannel.open(temp, options, mode);
         } catch (FileAlreadyExistsException e) {

@@ -74,8 +74,7 @@ class AttachmentLocksAcrossProcessesTest {
       command.add(LockHolderProcess.class.getName());
       command.add(dir.resolve("cache").toString());
       command.addAll(List.of(args));
-      process =
-          new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+      process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
       stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
       Thread reader =
           new Thread(

@@ -407,10 +407,14 @@ class AttachmentLocksTest {
   @Test
   void heldLocksAreReleasedByTheirOwnThreadOnce() throws Exception {
     AttachmentLocks.Held h = locks.forOperation("net1", "c1");
-    assertThat(pool.submit(() -> {
-      assertThatThrownBy(h::close).isInstanceOf(IllegalStateException.class);
-      return null;
-    }).get()).isNull();
+    assertThat(
+            pool.submit(
+                    () -> {
+                      assertThatThrownBy(h::close).isInstanceOf(IllegalStateException.class);
+                      return null;
+                    })
+                .get())
+        .isNull();
     h.close();
     h.close();
     assertThat(locks.trackedEntries()).isZero();

@@ -81,7 +81,11 @@ class CacheEntryFormatTest {
     assertThat(a.cniArgs())
         .containsExactly(Map.entry("IgnoreUnknown", "1"), Map.entry("K8S_POD_NAME", "p<1>&"));
     assertThat(a.capabilityArgs().get("alpha").asText())
-        .isEqualTo("x<y>&z\u2028\u2029\b\f\t\n\r\u0001\u001f\u007f é 😀 \"q\" \\");
+        .isEqualTo(
+            "x<y>&z"
+                + (char) 0x2028
+                + (char) 0x2029
+                + "\b\f\t\n\r\u0001\u001f\u007f \u00e9 \ud83d\ude00 \"q\" \\");
     assertThat(a.result().orElseThrow().at("/interfaces/0/sandbox").asText())
         .isEqualTo("/var/run/netns/a<b>&c");
   }
@@ -95,11 +99,14 @@ class CacheEntryFormatTest {
     String caps =
         "{\"zeta\":{\"b\":1.50,\"a\":[3,1e-7,1e21,12345678901234567890,100000000000000000000,-0.0,"
             + "0.1,5e-324,1.7976931348623157e308,0.000001,123456789012345678901234]},"
-            + "\"alpha\":\"x<y>&z\\u2028\\u2029\\b\\f\\t\\n\\r\\u0001\\u001f\\u007f é 😀 \\\"q\\\" \\\\\","
-            + "\"Beta\":true,\"beta\":null,\"émoji\":{},\"\":1,\"｡\":2,\"😀\":3,"
+            + "\"alpha\":\"x<y>&z\\u2028\\u2029\\b\\f\\t\\n\\r\\u0001\\u001f"
+            + "\\u007f \u00e9 \ud83d\ude00 \\\"q\\\" \\\\\","
+            + "\"Beta\":true,\"beta\":null,\"\u00e9moji\":{},\"\":1,"
+            + "\"\uff61\":2,\"\ud83d\ude00\":3,"
             + "\"portMappings\":[{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\"}]}";
     String result =
-        "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\",\"mac\":\"0a:ae:7b:bf:9c:0b\","
+        "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\","
+            + "\"mac\":\"0a:ae:7b:bf:9c:0b\","
             + "\"sandbox\":\"/var/run/netns/a<b>&c\"}],\"ips\":[{\"address\":\"198.18.0.2/24\","
             + "\"gateway\":\"198.18.0.1\",\"interface\":0}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}],"
             + "\"dns\":{\"nameservers\":[\"198.18.0.53\"],\"search\":[\"ex\\u2028ample\"]}}";
@@ -120,8 +127,7 @@ class CacheEntryFormatTest {
             .replace(",1.2345678901234569e+23]", ",123456789012345678901234]")
             .replace(",-0,", ",0,");
     assertThat(expected).isNotEqualTo(go);
-    assertThat(new String(CacheEntryFormat.encode(a), StandardCharsets.UTF_8))
-        .isEqualTo(expected);
+    assertThat(new String(CacheEntryFormat.encode(a), StandardCharsets.UTF_8)).isEqualTo(expected);
   }
 
   @Test
@@ -146,7 +152,8 @@ class CacheEntryFormatTest {
     CachedAttachment a =
         decodeEntry(
             utf8(
-                "{\"kind\":\"cniCacheV1\",\"containerId\":\"c\",\"config\":null,\"ifName\":\"eth0\","
+                "{\"kind\":\"cniCacheV1\",\"containerId\":\"c\",\"config\":null,"
+                    + "\"ifName\":\"eth0\","
                     + "\"networkName\":\"n\",\"netns\":null,\"cniArgs\":null,"
                     + "\"capabilityArgs\":null,\"result\":null,\"futureField\":[1]}"));
     assertThat(a.config()).isEmpty();
@@ -173,7 +180,8 @@ class CacheEntryFormatTest {
         "[1]",
         "{\"kind\":\"cniCacheV1\",\"containerId\":7,\"ifName\":\"eth0\",\"networkName\":\"n\"}",
         "{\"kind\":\"cniCacheV1\",\"containerId\":\"c\",\"ifName\":\"\",\"networkName\":\"n\"}",
-        "{\"kind\":\"cniCacheV1\",\"containerId\":\"c\",\"ifName\":\"eth0\",\"networkName\":\"a/b\"}",
+        "{\"kind\":\"cniCacheV1\",\"containerId\":\"c\",\"ifName\":\"eth0\","
+            + "\"networkName\":\"a/b\"}",
         "{\"kind\":\"cniCacheV1\",\"containerId\":\"c\",\"ifName\":\"eth0\",\"networkName\":\"n\","
             + "\"config\":\"not base64!\"}",
         "{\"kind\":\"cniCacheV1\",\"containerId\":\"c\",\"ifName\":\"eth0\",\"networkName\":\"n\","
@@ -186,7 +194,6 @@ class CacheEntryFormatTest {
             + "\"result\":\"ok\"}"
       })
   void reportsMalformedContentAsCorrupt(String content) {
-    assertThat(CacheEntryFormat.decode(utf8(content)))
-        .isInstanceOf(CacheEntryFormat.Corrupt.class);
+    assertThat(CacheEntryFormat.decode(utf8(content))).isInstanceOf(CacheEntryFormat.Corrupt.class);
   }
 }

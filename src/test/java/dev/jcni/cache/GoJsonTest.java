@@ -57,7 +57,8 @@ class GoJsonTest {
       } else {
         // Go rounds it to a float64; we keep every digit, and Go reads ours as the same float64
         assertThat(new BigDecimal(ours)).as("literal %s", literal).isEqualByComparingTo(literal);
-        assertThat(Double.parseDouble(ours)).as("literal %s", literal)
+        assertThat(Double.parseDouble(ours))
+            .as("literal %s", literal)
             .isEqualTo(Double.parseDouble(go));
       }
     }
@@ -78,8 +79,7 @@ class GoJsonTest {
         .hasMessageContaining("1E+400");
     assertThatThrownBy(() -> GoJson.formatNumber(Json.NODES.numberNode(Double.NaN)))
         .isInstanceOf(GoJson.UnencodableNumberException.class);
-    assertThatThrownBy(
-            () -> GoJson.formatNumber(Json.NODES.numberNode(Double.POSITIVE_INFINITY)))
+    assertThatThrownBy(() -> GoJson.formatNumber(Json.NODES.numberNode(Double.POSITIVE_INFINITY)))
         .isInstanceOf(GoJson.UnencodableNumberException.class);
   }
 
@@ -115,11 +115,14 @@ class GoJsonTest {
     ObjectNode node =
         (ObjectNode)
             Json.parse(
-                "{\"b\":{\"z\":1,\"a\":[{\"y\":true,\"x\":null}]},\"\\uD83D\\uDE00\":2,\"\\uFF61\":3,\"A\":4}"
+                ("{\"b\":{\"z\":1,\"a\":[{\"y\":true,\"x\":null}]},"
+                        + "\"\\uD83D\\uDE00\":2,\"\\uFF61\":3,\"A\":4}")
                     .getBytes(StandardCharsets.UTF_8));
     // U+FF61 is EF BD A1 in UTF-8 and sorts before U+1F600 (F0 9F 98 80), although its UTF-16
     // unit FF61 sorts after the surrogate D83D
     assertThat(write(node))
-        .isEqualTo("{\"A\":4,\"b\":{\"a\":[{\"x\":null,\"y\":true}],\"z\":1},\"\uff61\":3,\"\ud83d\ude00\":2}");
+        .isEqualTo(
+            "{\"A\":4,\"b\":{\"a\":[{\"x\":null,\"y\":true}],\"z\":1},"
+                + "\"\uff61\":3,\"\ud83d\ude00\":2}");
   }
 }

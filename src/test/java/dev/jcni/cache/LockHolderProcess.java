@@ -12,7 +12,7 @@ import java.time.Duration;
  * directory given, reports on stdout, and releases them when told on stdin.
  *
  * <pre>
- * LockHolderProcess DIR hold-op NET CID     prints HELD, waits for a line, releases, prints RELEASED
+ * LockHolderProcess DIR hold-op NET CID     prints HELD, waits for a line, prints RELEASED
  * LockHolderProcess DIR hold-gc NET         the same for GC
  * LockHolderProcess DIR try-op NET CID MS   prints ACQUIRED or TIMEOUT
  * LockHolderProcess DIR try-gc NET MS       prints ACQUIRED or TIMEOUT
@@ -32,7 +32,8 @@ public final class LockHolderProcess {
         hold(locks.forGc(args[2]));
         break;
       case "try-op":
-        attempt(() -> locks.forOperation(args[2], args[3], Duration.ofMillis(Long.parseLong(args[4]))));
+        attempt(
+            () -> locks.forOperation(args[2], args[3], Duration.ofMillis(Long.parseLong(args[4]))));
         break;
       case "try-gc":
         attempt(() -> locks.forGc(args[2], Duration.ofMillis(Long.parseLong(args[3]))));
@@ -60,7 +61,8 @@ public final class LockHolderProcess {
     try (AttachmentLocks.Held held = take.take()) {
       System.out.println("ACQUIRED");
     } catch (CacheException e) {
-      System.out.println(e.reason() == CacheException.Reason.LOCK_TIMEOUT ? "TIMEOUT" : e.toString());
+      System.out.println(
+          e.reason() == CacheException.Reason.LOCK_TIMEOUT ? "TIMEOUT" : e.toString());
     }
     System.out.flush();
   }

@@ -194,8 +194,7 @@ class ResultCacheTest {
     assertThat(cache.get(AttachmentKey.of("net1", "c1", "eth0"))).isEmpty();
     assertThat(results().resolve("net1-c1-eth0")).doesNotExist();
     assertThat(quarantined()).containsExactly("net1-c1-eth0.20261123T093000.123456789Z");
-    assertThat(
-            Files.getPosixFilePermissions(dir.resolve("results-corrupt")))
+    assertThat(Files.getPosixFilePermissions(dir.resolve("results-corrupt")))
         .isEqualTo(PosixFilePermissions.fromString("rwx------"));
   }
 
@@ -216,8 +215,7 @@ class ResultCacheTest {
     assertThat(cache.get(key)).isEmpty();
     assertThat(quarantined())
         .containsExactly(
-            "net1-c1-eth0.20261123T093000.123456789Z",
-            "net1-c1-eth0.20261123T093000.123456789Z-1");
+            "net1-c1-eth0.20261123T093000.123456789Z", "net1-c1-eth0.20261123T093000.123456789Z-1");
   }
 
   @Test
@@ -392,9 +390,9 @@ class ResultCacheTest {
   // ---- atomicity ----
 
   /**
-   * One thread replaces and removes an entry as fast as it can while others read the file
-   * directly and through a second cache instance (which shares no in-process lock with the
-   * writer): each read must find no file or one complete entry, never an empty or partial one.
+   * One thread replaces and removes an entry as fast as it can while others read the file directly
+   * and through a second cache instance (which shares no in-process lock with the writer): each
+   * read must find no file or one complete entry, never an empty or partial one.
    */
   @Test
   void readersNeverSeeAPartialEntry() throws Exception {
