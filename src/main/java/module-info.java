@@ -10,6 +10,7 @@ module dev.jcni {
   requires org.slf4j;
 
   exports dev.jcni;
+  exports dev.jcni.cache;
   exports dev.jcni.config;
   exports dev.jcni.invoke;
   exports dev.jcni.result;
