@@ -10,6 +10,9 @@ package dev.jcni;
 public class CniException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** Where the failure happened, added by the facade: network, container, interface. */
+  private String context;
+
   /**
    * Creates an exception with a message that names what failed and where.
    *
@@ -27,5 +30,23 @@ public class CniException extends Exception {
    */
   public CniException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * Prefixes the message with where the failure happened, once: the facade names the network and
+   * the attachment, which the lower layers do not know.
+   */
+  final CniException withContext(String where) {
+    if (context == null) {
+      context = where;
+    }
+    return this;
+  }
+
+  /** The message, prefixed with the network and attachment when the facade added them. */
+  @Override
+  public String getMessage() {
+    String message = super.getMessage();
+    return context == null ? message : context + ": " + message;
   }
 }

@@ -373,6 +373,29 @@ public final class NetworkConfigList {
     return out;
   }
 
+  /**
+   * Bytes of a network configuration list that, parsed on its own, runs exactly this list's
+   * plugins: the source bytes when they already hold every plugin, otherwise the compact JSON of
+   * {@link #toJson()} (a lifted {@code .conf}, or a list with drop-in plugins, which then also says
+   * {@code "loadOnlyInlinedPlugins": true}).
+   *
+   * <p>The result cache stores these bytes, so that DEL from the cached configuration runs every
+   * plugin that ADD ran. libcni stores the list file's bytes alone and loses drop-ins there.
+   *
+   * @return a new array
+   */
+  public byte[] selfContainedBytes() {
+    JsonNode inline = root == null ? null : root.get("plugins");
+    if (inline != null && inline.isArray() && inline.size() == plugins.size()) {
+      return bytes();
+    }
+    ObjectNode json = toJson();
+    if (root != null) {
+      json.put("loadOnlyInlinedPlugins", true);
+    }
+    return Json.compact(json);
+  }
+
   @Override
   public String toString() {
     List<String> types = new ArrayList<>();

@@ -1,0 +1,28 @@
+package dev.jcni;
+
+import dev.jcni.invoke.Verb;
+import java.util.Objects;
+
+/**
+ * One operation of a {@link CniClient}, as a {@link CniListener} sees it.
+ *
+ * @param verb the operation; validation reports {@link Verb#VERSION}
+ * @param network the network name
+ * @param containerId the container id, or {@code ""} for GC, STATUS and validation
+ * @param ifName the interface name, or {@code ""} for GC, STATUS and validation
+ */
+public record OperationEvent(Verb verb, String network, String containerId, String ifName) {
+  /** Rejects {@code null}. */
+  public OperationEvent {
+    Objects.requireNonNull(verb, "verb");
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(containerId, "containerId");
+    Objects.requireNonNull(ifName, "ifName");
+  }
+
+  /** How messages name the operation: {@code network "n" (container c1, eth0)}. */
+  String where() {
+    String text = "network \"" + network + "\"";
+    return containerId.isEmpty() ? text : text + " (container " + containerId + ", " + ifName + ")";
+  }
+}
