@@ -45,13 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>What jcni adds to libcni's behaviour:
  *
  * <ul>
- *   <li><b>Atomic writes.</b> An entry is written to a temporary file in {@code results/} (named
- *       {@code .jcnitmp.<random>}), forced to disk, renamed over the entry's name, and the
- *       directory is forced too. A reader never sees a half-written or empty entry. libcni's
- *       listing reads every file in {@code results/}, temporary ones included: a partly written one
- *       is not JSON and is skipped; a complete one can be seen by a Go listing only between the end
- *       of the write and the rename (or after a crash there) and names no container id (no {@code
- *       -} in its name), so a listing filtered by container never picks it. Temporary files older
+ *   <li><b>Atomic writes.</b> An entry is written to a temporary file in {@code results-tmp/}
+ *       beside {@code results/} (named {@code .jcnitmp.<random>}, same file system), forced to
+ *       disk, renamed over the entry's name, and {@code results/} is forced too. A reader never
+ *       sees a half-written or empty entry, and libcni's listing, which reads every file in {@code
+ *       results/}, never sees a temporary file, even one left by a crash. Temporary files older
  *       than five minutes (a writer that crashed) are removed by {@link #open}.
  *   <li><b>Identity checked on every read.</b> libcni's file names collide (network {@code a-b}
  *       with container {@code c}, network {@code a} with container {@code b-c}); an entry whose
@@ -82,6 +80,8 @@ public final class ResultCache {
   public static final String QUARANTINE_DIR = "results-corrupt";
 
   static final String TEMP_PREFIX = ".jcnitmp.";
+  /** Where entries are written before their rename: beside results/, so Go never lists them. */
+  static final String TEMP_DIR = "results-tmp";
   static final long STALE_TEMP_MINUTES = 5;
 
   /** Entries larger than this are not read; a real one is a few kilobytes. */
@@ -98,6 +98,7 @@ public final class ResultCache {
   private final Path cacheDir;
   private final Path resultsDir;
   private final Path quarantineDir;
+  private final Path tempDir;
   private final Clock clock;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
@@ -105,6 +106,7 @@ public final class ResultCache {
     this.cacheDir = cacheDir;
     this.resultsDir = cacheDir.resolve(RESULTS_DIR);
     this.quarantineDir = cacheDir.resolve(QUARANTINE_DIR);
+    this.tempDir = cacheDir.resolve(TEMP_DIR);
     this.clock = clock;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
@@ -125,7 +127,7 @@ public final class ResultCache {
 
   static ResultCache open(Path cacheDir, Clock clock) throws CacheException {
     ResultCache cache = new ResultCache(cacheDir.toAbsolutePath().normalize(), clock);
-    if (cache.resultsDirExists()) {
+    if (checkDirectory(cache.tempDir)) {
       cache.removeStaleTemporaryFiles();
     }
     return cache;
@@ -493,10 +495,11 @@ public final class ResultCache {
       Set<OpenOption> options =
           Set.of(
               StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      ensureDirectory(tempDir);
       FileChannel ch = null;
       while (ch == null) {
         temp =
-            resultsDir.resolve(
+            tempDir.resolve(
                 TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
           ch = FileChannel.open(temp, options, mode);
@@ -555,7 +558,7 @@ public final class ResultCache {
 
   private void removeStaleTemporaryFiles() {
     Instant cutoff = Instant.now(clock).minus(Duration.ofMinutes(STALE_TEMP_MINUTES));
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(resultsDir, TEMP_PREFIX + "*")) {
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(tempDir, TEMP_PREFIX + "*")) {
       for (Path temp : dir) {
         BasicFileAttributes attrs = attributes(temp);
         if (attrs != null
@@ -566,7 +569,7 @@ public final class ResultCache {
         }
       }
     } catch (IOException | CacheException e) {
-      LOG.warn("cannot clean the temporary files of {}: {}", resultsDir, e.toString());
+      LOG.warn("cannot clean the temporary files of {}: {}", tempDir, e.toString());
     }
   }
 

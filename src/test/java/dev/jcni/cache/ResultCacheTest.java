@@ -375,8 +375,9 @@ class ResultCacheTest {
   @Test
   void removesOnlyStaleTemporaryFilesOnOpen() throws Exception {
     Files.createDirectories(results());
-    Path stale = Files.write(results().resolve(".jcnitmp.stale"), new byte[] {'{'});
-    Path fresh = Files.write(results().resolve(".jcnitmp.fresh"), new byte[] {'{'});
+    Path temps = Files.createDirectories(results().resolveSibling(ResultCache.TEMP_DIR));
+    Path stale = Files.write(temps.resolve(".jcnitmp.stale"), new byte[] {'{'});
+    Path fresh = Files.write(temps.resolve(".jcnitmp.fresh"), new byte[] {'{'});
     Path entryLike = Files.write(results().resolve("net1-c1-eth0"), new byte[] {'{'});
     Files.setLastModifiedTime(stale, FileTime.from(NOW.minus(Duration.ofMinutes(6))));
     Files.setLastModifiedTime(fresh, FileTime.from(NOW.minus(Duration.ofMinutes(4))));
@@ -468,6 +469,10 @@ class ResultCacheTest {
     try (Stream<Path> s = Files.list(results())) {
       assertThat(s.map(p -> p.getFileName().toString()))
           .noneMatch(n -> n.startsWith(ResultCache.TEMP_PREFIX));
+    }
+    // temporary files live beside results/, where libcni's listing never looks
+    try (Stream<Path> s = Files.list(results().resolveSibling(ResultCache.TEMP_DIR))) {
+      assertThat(s).isEmpty();
     }
   }
 
