@@ -127,6 +127,7 @@ public final class ResultCache {
 
   static ResultCache open(Path cacheDir, Clock clock) throws CacheException {
     ResultCache cache = new ResultCache(cacheDir.toAbsolutePath().normalize(), clock);
+    cache.resultsDirExists(); // refuses a results/ that is a link or a file, before any use
     if (checkDirectory(cache.tempDir)) {
       cache.removeStaleTemporaryFiles();
     }
