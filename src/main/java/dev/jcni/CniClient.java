@@ -14,6 +14,7 @@ import dev.jcni.invoke.PluginExecutor;
 import dev.jcni.invoke.PluginLauncher;
 import dev.jcni.invoke.PluginPath;
 import dev.jcni.invoke.Verb;
+import dev.jcni.result.CniError;
 import dev.jcni.result.CniVersion;
 import dev.jcni.result.MalformedResultException;
 import dev.jcni.result.Result;
@@ -494,8 +495,10 @@ public final class CniClient {
    * that cannot. Below version 1.1.0, STATUS does not exist and the network is ready.
    *
    * @param list the network configuration
-   * @return ready, or the first plugin that reported an error and its error
-   * @throws CniException when a plugin cannot be found or run, or fails without a CNI error
+   * @return ready, or the first plugin that answered 50 (not available) or 51 (not available,
+   *     existing containers may have limited connectivity) and its error
+   * @throws CniException when a plugin cannot be found or run, or fails otherwise (another error
+   *     code is a failure of STATUS itself, not an answer)
    * @throws InterruptedException when the thread is interrupted
    */
   public NetworkStatus status(NetworkConfigList list) throws CniException, InterruptedException {
@@ -513,8 +516,9 @@ public final class CniClient {
             try {
               calls.run(op, Verb.STATUS, i, plugin, stdin, null, calls.options().deadline());
             } catch (PluginErrorException e) {
-              if (e.cniError().isPresent()) {
-                return NetworkStatus.notReady(plugin.type(), e.cniError().get());
+              Optional<CniError> error = e.cniError();
+              if (error.isPresent() && error.get().isUnavailable()) {
+                return NetworkStatus.notReady(plugin.type(), error.get());
               }
               throw e;
             }

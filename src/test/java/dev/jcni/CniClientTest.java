@@ -308,6 +308,10 @@ class CniClientTest {
     assertThat(status.pluginType()).isEqualTo("recorder");
     assertThat(status.error().map(CniError::code)).contains((long) CniError.LIMITED_CONNECTIVITY);
     assertThat(status.error().get().isUnavailable()).isTrue();
+
+    // any other error is a failure of STATUS itself
+    assertThatThrownBy(() -> client.status(list("n", "1.1.0", "\"tag\":\"a\",\"statusCode\":\"7\"")))
+        .isInstanceOf(PluginErrorException.class);
   }
 
   @Test
