@@ -10,5 +10,6 @@ module dev.jcni {
   requires org.slf4j;
 
   exports dev.jcni;
+  exports dev.jcni.netns;
   exports dev.jcni.result;
 }
