@@ -39,18 +39,18 @@ import org.slf4j.LoggerFactory;
  * <p>Linux keeps the network namespace per OS thread, so code that switches namespaces on a thread
  * it shares with other code leaks the namespace into that code (Go's plugins learned this the hard
  * way). {@link #run} never does: it enters the namespace on a fresh platform thread made for that
- * one call, returns the thread to its original namespace afterwards, and lets it end; if the
- * return fails the thread ends without running anything else. The calling thread's namespace never
+ * one call, returns the thread to its original namespace afterwards, and lets it end; if the return
+ * fails the thread ends without running anything else. The calling thread's namespace never
  * changes, and no pooled or virtual thread is ever moved.
  *
- * <p>What the code given to {@link #run} does on its own thread happens in the namespace,
- * including processes it starts with {@link ProcessBuilder}: a plugin launched there runs in the
- * namespace. Threads that the code starts also begin in the namespace and stay there, because a
- * new thread inherits its creator's namespace; keep such code to the calling thread and do not
- * hand work to shared executors from it. One such thread is the JDK's own: starting a process may
- * start a "process reaper" thread (when none is idle), which then waits for processes of any
- * thread from inside the namespace, runs the {@link Process#onExit()} actions it completes there,
- * and keeps the namespace referenced until it has been idle for about a minute.
+ * <p>What the code given to {@link #run} does on its own thread happens in the namespace, including
+ * processes it starts with {@link ProcessBuilder}: a plugin launched there runs in the namespace.
+ * Threads that the code starts also begin in the namespace and stay there, because a new thread
+ * inherits its creator's namespace; keep such code to the calling thread and do not hand work to
+ * shared executors from it. One such thread is the JDK's own: starting a process may start a
+ * "process reaper" thread (when none is idle), which then waits for processes of any thread from
+ * inside the namespace, runs the {@link Process#onExit()} actions it completes there, and keeps the
+ * namespace referenced until it has been idle for about a minute.
  *
  * <p>All operations except {@link #open} and {@link #current} need root or {@code CAP_SYS_ADMIN};
  * without it they fail with a {@link NetnsException} for which {@link
@@ -96,14 +96,14 @@ public final class NetworkNamespace implements AutoCloseable {
   }
 
   /**
-   * Creates a network namespace named {@code name} under {@code root}: a new, empty namespace
-   * (only a loopback interface, down) bind-mounted on the file {@code root/name}.
+   * Creates a network namespace named {@code name} under {@code root}: a new, empty namespace (only
+   * a loopback interface, down) bind-mounted on the file {@code root/name}.
    *
    * <p>As {@code ip netns add} does with {@code /run/netns}, this creates {@code root} if needed
    * (mode 0755) and makes it a shared mount point, bind-mounting it on itself if it is not a mount
    * point yet, so that a later unmount of the namespace file reaches every mount namespace that
    * holds a copy of it and the namespace is freed. The new namespace is made by a fresh thread that
-   * leaves the caller's namespace for it, mounts it, and ends.
+   * leaves the caller's namespace for it, mounts it, returns and ends.
    *
    * @param root the directory of named namespaces
    * @param name the namespace's name: not empty, not {@code .} or {@code ..}, no {@code /} or NUL,
@@ -139,9 +139,9 @@ public final class NetworkNamespace implements AutoCloseable {
   }
 
   /**
-   * Opens the network namespace that the file {@code path} refers to: a namespace file under
-   * {@code /run/netns}, {@code /proc/PID/ns/net}, {@code /proc/PID/task/TID/ns/net}, or any bind
-   * mount of one.
+   * Opens the network namespace that the file {@code path} refers to: a namespace file under {@code
+   * /run/netns}, {@code /proc/PID/ns/net}, {@code /proc/PID/task/TID/ns/net}, or any bind mount of
+   * one.
    *
    * @param path the namespace file
    * @return an open handle; it keeps the namespace alive until closed
@@ -341,7 +341,8 @@ public final class NetworkNamespace implements AutoCloseable {
     synchronized (ROOT_SETUP) {
       try {
         Files.createDirectories(
-            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
       } catch (IOException e) {
         throw ioFailure(what, dir, e);
       }
@@ -363,8 +364,8 @@ public final class NetworkNamespace implements AutoCloseable {
   }
 
   /**
-   * Makes a new namespace on a thread of its own and bind-mounts it on {@code file}. The thread
-   * leaves the caller's namespace for good and ends right after the mount.
+   * Makes a new namespace on a thread of its own and bind-mounts it on {@code file}; the thread
+   * then returns to its original namespace and ends.
    */
   private static void mountNewNamespace(Path file, String what) throws NetnsException {
     ErrnoException[] failure = new ErrnoException[1];
@@ -372,13 +373,25 @@ public final class NetworkNamespace implements AutoCloseable {
     Thread thread =
         new Thread(
             () -> {
+              int originalFd = -1;
               try {
+                originalFd = LibC.openReadOnly(THREAD_SELF_NET);
                 LibC.unshareNetwork();
-                LibC.bindMount(THREAD_SELF_NET, file, false);
+                try {
+                  LibC.bindMount(THREAD_SELF_NET, file, false);
+                } finally {
+                  // Not needed for correctness (the thread ends next), but an ended thread lingers
+                  // briefly in /proc: it must not be seen holding the new namespace.
+                  returnTo(originalFd);
+                }
               } catch (ErrnoException e) {
                 failure[0] = e;
               } catch (Throwable t) { // handed to the calling thread
                 crash[0] = t;
+              } finally {
+                if (originalFd >= 0) {
+                  closeQuietly(originalFd);
+                }
               }
             },
             "jcni-netns create " + file.getFileName());
@@ -388,6 +401,21 @@ public final class NetworkNamespace implements AutoCloseable {
     rethrowUnchecked(crash[0]);
     if (failure[0] != null) {
       throw failure(what, file, failure[0]);
+    }
+  }
+
+  /**
+   * Moves the calling dedicated thread back to the namespace it came from. If that fails the thread
+   * must end without running anything else, which its callers do: they return right after.
+   */
+  private static void returnTo(int originalFd) {
+    try {
+      LibC.setNetworkNamespace(originalFd);
+    } catch (ErrnoException e) {
+      LOG.error(
+          "thread {} could not return from a network namespace ({}); it ends now",
+          Thread.currentThread().getName(),
+          e.getMessage());
     }
   }
 
@@ -440,8 +468,7 @@ public final class NetworkNamespace implements AutoCloseable {
     }
     try {
       // stat through the descriptor, not the path: the path may have been remounted since
-      return ((Number) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino"))
-          .longValue();
+      return ((Number) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino")).longValue();
     } catch (IOException e) {
       throw ioFailure(what, path, e);
     }
@@ -482,8 +509,7 @@ public final class NetworkNamespace implements AutoCloseable {
   }
 
   private static NetnsException failure(String what, Path path, ErrnoException e) {
-    String hint =
-        e.errno() == LibC.EPERM ? "; network namespaces need root or CAP_SYS_ADMIN" : "";
+    String hint = e.errno() == LibC.EPERM ? "; network namespaces need root or CAP_SYS_ADMIN" : "";
     return new NetnsException(what + ": " + e.getMessage() + hint, path, e.errno(), null);
   }
 
@@ -522,21 +548,16 @@ public final class NetworkNamespace implements AutoCloseable {
         } catch (ErrnoException e) {
           enterFailure = e;
           return;
+        } catch (Throwable t) { // such as the native library failing to load
+          thrown = t;
+          return;
         }
         try {
           value = task.call();
         } catch (Throwable t) { // handed to the calling thread
           thrown = t;
         }
-        try {
-          LibC.setNetworkNamespace(originalFd);
-        } catch (ErrnoException e) {
-          // The thread ends right after this; it runs nothing else in the wrong namespace.
-          LOG.error(
-              "thread {} could not return from network namespace ({}); it ends now",
-              Thread.currentThread().getName(),
-              e.getMessage());
-        }
+        returnTo(originalFd);
       } finally {
         closeQuietly(targetFd);
         if (originalFd >= 0) {

@@ -47,12 +47,15 @@ class NetnsWithoutPrivilegeIsolatedTest {
         }
       } finally {
         assertThat(Path.of("/run/netns/jcni-denied")).doesNotExist();
-        assertThat(MountInfo.at(kept.path())).as("the existing namespace is still mounted").hasSize(1);
+        assertThat(MountInfo.at(kept.path()))
+            .as("the existing namespace is still mounted")
+            .hasSize(1);
         NetworkNamespace.delete("jcni-kept");
       }
 
-      assertThat(lines.get("caps")).as("the probe really had no capability").containsExactly(
-          "caps", "0000000000000000");
+      assertThat(lines.get("caps"))
+          .as("the probe really had no capability")
+          .containsExactly("caps", "0000000000000000");
       // strerror's text follows the locale; the rest of each message is jcni's own
       assertThat(lines.get("create")).startsWith("create", "1", "true");
       assertThat(lines.get("create")[3])

@@ -10,6 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -98,8 +102,7 @@ class NetworkNamespaceIsolatedTest {
   @Test
   void processStartedInsideRunIsInTheNamespace() throws Exception {
     try (NetworkNamespace ns = create("jcni-process")) {
-      String seen =
-          ns.run(() -> Shell.ok("/bin/sh", "-c", "readlink /proc/self/ns/net"));
+      String seen = ns.run(() -> Shell.ok("/bin/sh", "-c", "readlink /proc/self/ns/net"));
       assertThat(seen).isEqualTo("net:[" + statInode(ns.path()) + "]");
       assertThat(Shell.ok("/bin/sh", "-c", "readlink /proc/self/ns/net"))
           .as("a process started outside run()")
@@ -169,8 +172,7 @@ class NetworkNamespaceIsolatedTest {
       assertThat(ns.run(() -> Shell.ok("ip", "-o", "-4", "addr", "show", "jcni-br0")))
           .contains("198.18.0.1/24");
       assertThat(
-              Shell.ok(
-                  "ip", "netns", "exec", "jcni-isolation", "ip", "-o", "-4", "addr", "show"))
+              Shell.ok("ip", "netns", "exec", "jcni-isolation", "ip", "-o", "-4", "addr", "show"))
           .contains("jcni-br0")
           .contains("198.18.0.1/24");
     }
@@ -181,7 +183,16 @@ class NetworkNamespaceIsolatedTest {
     try (NetworkNamespace ns = create("jcni-veth")) {
       // a veth pair from this JVM's (throwaway) namespace into the new one, as a plugin makes
       Shell.ok(
-          "ip", "link", "add", "jcni-v0", "type", "veth", "peer", "name", "jcni-v1", "netns",
+          "ip",
+          "link",
+          "add",
+          "jcni-v0",
+          "type",
+          "veth",
+          "peer",
+          "name",
+          "jcni-v1",
+          "netns",
           "jcni-veth");
       try {
         assertThat(ns.run(() -> Shell.ok("ip", "-o", "link", "show", "jcni-v1")))
@@ -234,8 +245,7 @@ class NetworkNamespaceIsolatedTest {
   @Test
   void deleteOfAMissingNamespaceIsNotFound() {
     assertThatThrownBy(() -> NetworkNamespace.delete("jcni-never-made"))
-        .isInstanceOfSatisfying(
-            NetnsException.class, e -> assertThat(e.isNotFound()).isTrue())
+        .isInstanceOfSatisfying(NetnsException.class, e -> assertThat(e.isNotFound()).isTrue())
         .hasMessageContaining("cannot delete network namespace /run/netns/jcni-never-made")
         .hasMessageContaining("ENOENT");
   }
@@ -366,6 +376,43 @@ class NetworkNamespaceIsolatedTest {
       assertThat(Thread.interrupted()).as("caller's interrupt status kept").isTrue();
       assertThat(outcome).isEqualTo("interrupted");
     }
+  }
+
+  @Test
+  void concurrentCallersOnPooledThreadsEachSeeTheirOwnNamespaceAndStayPut() throws Exception {
+    String jvmNamespace = threadNamespace();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<List<String>>> futures = new ArrayList<>();
+      for (int worker = 0; worker < 4; worker++) {
+        String prefix = "jcni-par" + worker + "-";
+        futures.add(
+            pool.submit(
+                () -> {
+                  List<String> leftovers = new ArrayList<>();
+                  for (int round = 0; round < 5; round++) {
+                    String name = prefix + round;
+                    long inode;
+                    try (NetworkNamespace ns = NetworkNamespace.create(name)) {
+                      inode = ns.inode();
+                      assertThat(ns.run(NetworkNamespaceIsolatedTest::threadNamespace))
+                          .isEqualTo("net:[" + inode + "]");
+                    } finally {
+                      NetworkNamespace.delete(name);
+                    }
+                    assertThat(threadNamespace()).as("pooled caller").isEqualTo(jvmNamespace);
+                    leftovers.addAll(jvmThreadsIn(inode));
+                  }
+                  return leftovers;
+                }));
+      }
+      for (Future<List<String>> f : futures) {
+        assertThat(f.get(5, TimeUnit.MINUTES)).as("JVM threads left in a namespace").isEmpty();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(MountInfo.at(NetworkNamespace.DEFAULT_ROOT)).hasSize(1);
   }
 
   @Test

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Namespace names become file names under the namespace directory: only one path component. */
 class NetworkNamespaceNameTest {
   @ParameterizedTest
-  @ValueSource(strings = {"ctr1", "cni-1b2c3d4e-aaaa-bbbb-cccc-0123456789ab", "a.b_c-d", "..x", "-"})
+  @ValueSource(
+      strings = {"ctr1", "cni-1b2c3d4e-aaaa-bbbb-cccc-0123456789ab", "a.b_c-d", "..x", "-"})
   void acceptsSingleFileNames(String name) {
     assertThat(NetworkNamespace.checkName(name)).isEqualTo(name);
   }

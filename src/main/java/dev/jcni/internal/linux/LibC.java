@@ -4,11 +4,11 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import java.nio.charset.Charset;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CharacterCodingException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -54,15 +54,15 @@ public final class LibC {
 
   /** The namespace types of {@code linux/sched.h}, by their {@code CLONE_NEW*} flag. */
   private static final Map<Integer, String> NAMESPACE_TYPES =
-      Map.of(
-          0x00000080, "time",
-          0x00020000, "mount",
-          0x02000000, "cgroup",
-          0x04000000, "uts",
-          0x08000000, "ipc",
-          0x10000000, "user",
-          0x20000000, "pid",
-          CLONE_NEWNET, "network");
+      Map.ofEntries(
+          Map.entry(0x00000080, "time"),
+          Map.entry(0x00020000, "mount"),
+          Map.entry(0x02000000, "cgroup"),
+          Map.entry(0x04000000, "uts"),
+          Map.entry(0x08000000, "ipc"),
+          Map.entry(0x10000000, "user"),
+          Map.entry(0x20000000, "pid"),
+          Map.entry(CLONE_NEWNET, "network"));
 
   // errno-base.h: the same numbers on every Linux architecture.
   private static final Map<Integer, String> ERRNO_NAMES =
@@ -146,12 +146,12 @@ public final class LibC {
    * @param recursive whether mounts under {@code source} come along ({@code MS_REC})
    * @throws ErrnoException if the mount fails
    */
-  public static void bindMount(Path source, Path target, boolean recursive)
-      throws ErrnoException {
+  public static void bindMount(Path source, Path target, boolean recursive) throws ErrnoException {
     long flags = MS_BIND | (recursive ? MS_REC : 0);
+    String flagNames = recursive ? "MS_BIND|MS_REC" : "MS_BIND";
     check(
         Calls.mount(cString(source), cString(target), cString("none"), new NativeLong(flags), null),
-        "mount(\"" + source + "\", \"" + target + "\", MS_BIND" + (recursive ? "|MS_REC" : "") + ")");
+        "mount(\"" + source + "\", \"" + target + "\", " + flagNames + ")");
   }
 
   /**
@@ -166,7 +166,11 @@ public final class LibC {
   public static void makeSharedRecursive(Path target) throws ErrnoException {
     check(
         Calls.mount(
-            cString(""), cString(target), cString("none"), new NativeLong(MS_SHARED | MS_REC), null),
+            cString(""),
+            cString(target),
+            cString("none"),
+            new NativeLong(MS_SHARED | MS_REC),
+            null),
         "mount(\"" + target + "\", MS_SHARED|MS_REC)");
   }
 
