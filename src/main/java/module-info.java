@@ -13,5 +13,6 @@ module dev.jcni {
   exports dev.jcni.cache;
   exports dev.jcni.config;
   exports dev.jcni.invoke;
+  exports dev.jcni.netns;
   exports dev.jcni.result;
 }

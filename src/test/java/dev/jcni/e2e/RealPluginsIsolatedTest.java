@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * private /run/netns, and host-local keeps its leases in a temporary directory. Addresses come from
  * 198.18.0.0/15. These tests fail, never skip, when that environment is missing.
  */
+@Tag("isolated")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RealPluginsIsolatedTest {
   private static final Path PLUGINS = Path.of("/usr/lib/cni");
