@@ -45,7 +45,7 @@ final class Cli {
     all.addAll(ConfCommands.all());
     all.addAll(ResultCommands.all(System.in));
     all.add(new VersionCommand());
-
+    all.addAll(CacheCommands.all());
     return List.copyOf(all);
   }
 

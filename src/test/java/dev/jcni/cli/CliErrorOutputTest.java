@@ -134,6 +134,8 @@ class CliErrorOutputTest {
     assertThat(run.out)
         .contains("--json")
         .contains("version")
+        .contains("cache list")
+        .contains("cache show")
         .contains("3 configuration error, 4 timeout");
   }
 
