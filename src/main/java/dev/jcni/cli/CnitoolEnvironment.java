@@ -42,9 +42,9 @@ import java.util.Optional;
  *   <li>{@code --cache-dir} (default {@code /var/lib/cni}) and {@code --timeout DURATION}.
  * </ul>
  *
- * <p>Every value is read when first asked for, so that a command that does not use {@code
- * CNI_ARGS} is not refused for a malformed one. A malformed value throws {@link UsageException}:
- * the environment is part of the command line.
+ * <p>Every value is read when first asked for, so that a command that does not use {@code CNI_ARGS}
+ * is not refused for a malformed one. A malformed value throws {@link UsageException}: the
+ * environment is part of the command line.
  */
 final class CnitoolEnvironment {
   /** cnitool's interface name when {@code CNI_IFNAME} is not set. */
@@ -63,7 +63,8 @@ final class CnitoolEnvironment {
 
   /** {@code --ifname NAME}. */
   static final Option IFNAME =
-      Option.value("ifname", "NAME", "interface name in the container (default: $CNI_IFNAME, eth0)");
+      Option.value(
+          "ifname", "NAME", "interface name in the container (default: $CNI_IFNAME, eth0)");
 
   /** {@code --container-id ID}. */
   static final Option CONTAINER_ID =
@@ -218,9 +219,9 @@ final class CnitoolEnvironment {
   }
 
   /**
-   * The absolute, lexically cleaned form of a network namespace path, as Go's {@code
-   * filepath.Abs} makes it: relative paths are resolved against the working directory, {@code .}
-   * and {@code ..} are removed.
+   * The absolute, lexically cleaned form of a network namespace path, as Go's {@code filepath.Abs}
+   * makes it: relative paths are resolved against the working directory, {@code .} and {@code ..}
+   * are removed.
    *
    * @param netns the path as given
    * @return the absolute path

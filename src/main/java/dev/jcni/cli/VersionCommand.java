@@ -12,8 +12,8 @@ import dev.jcni.result.VersionInfo;
 import java.util.List;
 
 /**
- * {@code jcni version TYPE}: asks the plugin of that type on {@code CNI_PATH} which spec versions it
- * supports (the VERSION command) and prints its reply.
+ * {@code jcni version TYPE}: asks the plugin of that type on {@code CNI_PATH} which spec versions
+ * it supports (the VERSION command) and prints its reply.
  */
 final class VersionCommand implements Command {
   @Override

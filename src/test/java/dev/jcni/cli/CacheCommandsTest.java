@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,15 +33,14 @@ class CacheCommandsTest {
   }
 
   private JcniRun jcni(String... args) {
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--cache-dir", cacheDir.toString()))
-        .toArray(String[]::new);
+    String[] all =
+        Stream.concat(Stream.of(args), Stream.of("--cache-dir", cacheDir.toString()))
+            .toArray(String[]::new);
     return JcniRun.of(Map.of(), all);
   }
 
   private static List<List<String>> rows(String out) {
-    return out.lines()
-        .map(line -> Arrays.asList(line.split(" +")))
-        .collect(Collectors.toList());
+    return out.lines().map(line -> Arrays.asList(line.split(" +"))).collect(Collectors.toList());
   }
 
   private void putThreeEntries() throws Exception {

@@ -193,8 +193,7 @@ class CliErrorOutputTest {
 
   @Test
   void aPlainWrapperTakesTheExitCodeOfWhatItWraps() {
-    assertThat(Cli.exitCodeFor(new CniException("wrapped", timeout())))
-        .isEqualTo(ExitCode.TIMEOUT);
+    assertThat(Cli.exitCodeFor(new CniException("wrapped", timeout()))).isEqualTo(ExitCode.TIMEOUT);
     assertThat(Cli.exitCodeFor(new CniException("wrapped", new ConfigException("bad"))))
         .isEqualTo(ExitCode.CONFIG);
     // a failure of its own kind keeps its code whatever caused it

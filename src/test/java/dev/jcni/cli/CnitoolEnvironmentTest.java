@@ -65,7 +65,9 @@ class CnitoolEnvironmentTest {
   void parsesCniArgsPairsInOrder() {
     assertThat(CnitoolEnvironment.parseCniArgs("K8S_POD_NAME=p1;IgnoreUnknown=1;A=b c"))
         .containsExactly(
-            Map.entry("K8S_POD_NAME", "p1"), Map.entry("IgnoreUnknown", "1"), Map.entry("A", "b c"));
+            Map.entry("K8S_POD_NAME", "p1"),
+            Map.entry("IgnoreUnknown", "1"),
+            Map.entry("A", "b c"));
     assertThat(CnitoolEnvironment.parseCniArgs("K=V")).containsExactly(Map.entry("K", "V"));
   }
 
@@ -245,8 +247,23 @@ class CnitoolEnvironmentTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", "3", "s", "-1s", "+1s", "0s", "0", "3x", "3 s", "3S", "1.2.3s", "ms", "1e3s",
-        "99999999999h", "３s"})
+      strings = {
+        "",
+        "3",
+        "s",
+        "-1s",
+        "+1s",
+        "0s",
+        "0",
+        "3x",
+        "3 s",
+        "3S",
+        "1.2.3s",
+        "ms",
+        "1e3s",
+        "99999999999h",
+        "３s"
+      })
   void rejectsBadDurationsAsUsageErrors(String text) {
     assertThatThrownBy(() -> CnitoolEnvironment.parseTimeout(text))
         .isInstanceOf(UsageException.class)
