@@ -22,6 +22,11 @@ final class CacheCommands {
   private static final Option NETWORK =
       Option.value("network", "NAME", "only the attachments of this network");
 
+  /** The operations' {@code --container-id}, as a filter here. */
+  private static final Option CONTAINER =
+      Option.value(
+          CnitoolEnvironment.CONTAINER_ID.name(), "ID", "only the attachments of this container");
+
   private CacheCommands() {}
 
   /** The cache commands, in the order help lists them. */
@@ -53,7 +58,7 @@ final class CacheCommands {
 
     @Override
     public List<Option> options() {
-      return List.of(NETWORK, CnitoolEnvironment.CONTAINER_ID, CnitoolEnvironment.CACHE_DIR);
+      return List.of(NETWORK, CONTAINER, CnitoolEnvironment.CACHE_DIR);
     }
 
     @Override
@@ -61,7 +66,7 @@ final class CacheCommands {
       call.expectPositionals(0, 0, "no arguments");
       ResultCache cache = ResultCache.open(CnitoolEnvironment.of(call).cacheDir());
       Optional<String> network = call.option(NETWORK.name());
-      Optional<String> container = call.option(CnitoolEnvironment.CONTAINER_ID.name());
+      Optional<String> container = call.option(CONTAINER.name());
       List<CachedAttachment> entries =
           cache.list(
               key ->

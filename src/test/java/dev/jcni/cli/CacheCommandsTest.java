@@ -274,6 +274,23 @@ class CacheCommandsTest {
   }
 
   @Test
+  void showMovesACorruptEntryAsideAndExitsOne() throws Exception {
+    putThreeEntries();
+    Path corrupt = cacheDir.resolve("results").resolve("net9-c9-eth0");
+    Files.writeString(corrupt, "{\"kind\":\"cniCacheV1\",");
+    JcniRun run = jcni("cache", "show", "net9", "c9", "eth0");
+    assertThat(run.exitCode).isEqualTo(ExitCode.FAILURE);
+    assertThat(run.err).contains("no cached attachment for network \"net9\"");
+    assertThat(corrupt).doesNotExist();
+    try (Stream<Path> moved = Files.list(cacheDir.resolve("results-corrupt"))) {
+      assertThat(moved.map(p -> p.getFileName().toString()))
+          .singleElement()
+          .asString()
+          .startsWith("net9-c9-eth0.");
+    }
+  }
+
+  @Test
   void anInvalidKeyIsAUsageError() {
     JcniRun run = jcni("cache", "show", "net1", "../c", "eth0");
     assertThat(run.exitCode).isEqualTo(ExitCode.USAGE);
