@@ -1,7 +1,10 @@
 package dev.jcni.cli;
 
+import dev.jcni.CacheException;
 import dev.jcni.CniException;
 import dev.jcni.ConfigException;
+import dev.jcni.PluginExecutionException;
+import dev.jcni.PluginNotFoundException;
 import dev.jcni.PluginTimeoutException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -21,7 +24,8 @@ final class Cli {
   static final List<Option> GLOBAL_OPTIONS =
       List.of(
           Option.flag("help", "show help for jcni or for a command"),
-          Option.flag("debug", "show stack traces and debug logging"));
+          Option.flag("debug", "show stack traces and debug logging"),
+          Option.flag("json", "print errors (and listings) as JSON"));
 
   private final List<Command> commands;
   private final Map<String, String> env;
@@ -40,6 +44,8 @@ final class Cli {
     List<Command> all = new ArrayList<>();
     all.addAll(ConfCommands.all());
     all.addAll(ResultCommands.all(System.in));
+    all.add(new VersionCommand());
+    all.addAll(CacheCommands.all());
     return List.copyOf(all);
   }
 
@@ -50,20 +56,39 @@ final class Cli {
    * @return the exit code
    */
   int run(String... args) {
-    boolean debug = List.of(args).contains("--debug");
+    boolean debug = hasFlag(args, "debug");
+    boolean json = hasFlag(args, "json");
     try {
       return dispatch(args);
     } catch (UsageException e) {
-      err.println("jcni: " + e.getMessage());
-      err.println("Run 'jcni --help' for usage.");
+      if (json) {
+        err.println(ErrorReport.json(e.getMessage(), ExitCode.USAGE, e));
+      } else {
+        err.println("jcni: " + e.getMessage());
+        err.println("Run 'jcni --help' for usage.");
+      }
       return ExitCode.USAGE;
     } catch (Exception e) {
-      err.println("jcni: " + describe(e));
+      int code = exitCodeFor(e);
+      err.println(json ? ErrorReport.json(describe(e), code, e) : "jcni: " + describe(e));
       if (debug) {
         e.printStackTrace(err);
       }
-      return exitCodeFor(e);
+      return code;
     }
+  }
+
+  /** Whether a flag stands among the options (before any {@code --}), even on a bad line. */
+  private static boolean hasFlag(String[] args, String name) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        return false;
+      }
+      if (arg.equals("--" + name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int dispatch(String[] args) throws Exception {
@@ -199,16 +224,30 @@ final class Cli {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  /** The exit code for a failure, by the exception's type (never by its message). */
+  /**
+   * The exit code for a failure, by the exception's type (never by its message). A plain {@link
+   * CniException} that wraps another failure takes that failure's code, so that a timeout or a
+   * configuration error reported through a wrapper keeps its exit code.
+   */
   static int exitCodeFor(Throwable e) {
-    if (e instanceof ConfigException) {
-      return ExitCode.CONFIG;
-    }
-    if (e instanceof PluginTimeoutException) {
-      return ExitCode.TIMEOUT;
-    }
-    if (e instanceof CniException) {
-      return ExitCode.FAILURE;
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < ErrorReport.MAX_CAUSES; depth++, t = t.getCause()) {
+      if (t instanceof UsageException) {
+        return ExitCode.USAGE;
+      }
+      if (t instanceof ConfigException) {
+        return ExitCode.CONFIG;
+      }
+      if (t instanceof PluginTimeoutException) {
+        return ExitCode.TIMEOUT;
+      }
+      if (t instanceof PluginExecutionException
+          || t instanceof PluginNotFoundException
+          || t instanceof CacheException
+          || !(t instanceof CniException)) {
+        // a failure of its own kind: what caused it does not change what the operator sees
+        return ExitCode.FAILURE;
+      }
     }
     return ExitCode.FAILURE;
   }

@@ -1,0 +1,406 @@
+package dev.jcni.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcni.Attachment;
+import dev.jcni.cache.AttachmentKey;
+import dev.jcni.internal.json.Json;
+import dev.jcni.invoke.ExecOptions;
+import dev.jcni.invoke.PluginPath;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The parameters of an operation command as cnitool reads them from its environment, plus jcni's
+ * options that override or extend them.
+ *
+ * <ul>
+ *   <li>{@code NETCONFPATH}: the configuration directory (default {@code /etc/cni/net.d}); {@code
+ *       --dir} overrides it.
+ *   <li>{@code CNI_PATH}: the plugin directories.
+ *   <li>{@code CNI_ARGS}: {@code K=V;K=V}; every pair needs a non-empty key and value and exactly
+ *       one {@code =}, or the command line is refused (cnitool's rule).
+ *   <li>{@code CAP_ARGS}: a JSON object of capability arguments.
+ *   <li>{@code CNI_IFNAME}: the interface name (default {@code eth0}); {@code --ifname} overrides
+ *       it.
+ *   <li>The container id: {@code cnitool-} and the hex of the first 10 bytes of the SHA-512 of the
+ *       absolute network namespace path, so that jcni and cnitool name the same attachment the same
+ *       way; {@code --container-id} overrides it.
+ *   <li>{@code --cache-dir} (default {@code /var/lib/cni}) and {@code --timeout DURATION}.
+ * </ul>
+ *
+ * <p>Every value is read when first asked for, so that a command that does not use {@code CNI_ARGS}
+ * is not refused for a malformed one. A malformed value throws {@link UsageException}: the
+ * environment is part of the command line.
+ */
+final class CnitoolEnvironment {
+  /** cnitool's interface name when {@code CNI_IFNAME} is not set. */
+  static final String DEFAULT_IFNAME = "eth0";
+
+  /** libcni's cache directory. */
+  static final Path DEFAULT_CACHE_DIR = Path.of("/var/lib/cni");
+
+  /** The prefix of the container ids cnitool derives. */
+  static final String CONTAINER_ID_PREFIX = "cnitool-";
+
+  /** {@code --dir DIR}. */
+  static final Option DIR =
+      Option.value(
+          "dir", "DIR", "configuration directory (default: $NETCONFPATH, then /etc/cni/net.d)");
+
+  /** {@code --ifname NAME}. */
+  static final Option IFNAME =
+      Option.value(
+          "ifname", "NAME", "interface name in the container (default: $CNI_IFNAME, eth0)");
+
+  /** {@code --container-id ID}. */
+  static final Option CONTAINER_ID =
+      Option.value(
+          "container-id", "ID", "container id (default: cnitool's, derived from the netns path)");
+
+  /** {@code --cache-dir DIR}. */
+  static final Option CACHE_DIR =
+      Option.value("cache-dir", "DIR", "attachment cache directory (default: /var/lib/cni)");
+
+  /** {@code --timeout DURATION}. */
+  static final Option TIMEOUT =
+      Option.value(
+          "timeout", "DURATION", "deadline of a plugin call, e.g. 3s, 500ms, 2m (default: 120s)");
+
+  /** The options of the operation commands ({@code add}, {@code check}, {@code del}, ...). */
+  static final List<Option> OPERATION_OPTIONS =
+      List.of(DIR, IFNAME, CONTAINER_ID, CACHE_DIR, TIMEOUT);
+
+  private final Call call;
+
+  private CnitoolEnvironment(Call call) {
+    this.call = call;
+  }
+
+  /**
+   * The environment and options of one command line.
+   *
+   * @param call the parsed command line
+   * @return a view that parses each value when asked
+   */
+  static CnitoolEnvironment of(Call call) {
+    return new CnitoolEnvironment(call);
+  }
+
+  /** The configuration directory: {@code --dir}, else {@code $NETCONFPATH}, else the default. */
+  Path confDir() {
+    try {
+      return call.confDir();
+    } catch (InvalidPathException e) {
+      throw new UsageException("invalid configuration directory: " + e.getMessage());
+    }
+  }
+
+  /** The plugin directories of {@code $CNI_PATH}; none when it is unset or empty. */
+  PluginPath pluginPath() {
+    return call.env("CNI_PATH").map(PluginPath::parse).orElseGet(() -> PluginPath.of(List.of()));
+  }
+
+  /** The pairs of {@code $CNI_ARGS}, in order; none when it is unset or empty. */
+  List<Map.Entry<String, String>> cniArgs() {
+    return call.env("CNI_ARGS").map(CnitoolEnvironment::parseCniArgs).orElse(List.of());
+  }
+
+  /** The capability arguments of {@code $CAP_ARGS}; an empty object when it is unset or empty. */
+  ObjectNode capabilityArgs() {
+    return call.env("CAP_ARGS")
+        .map(CnitoolEnvironment::parseCapabilityArgs)
+        .orElseGet(Json.NODES::objectNode);
+  }
+
+  /**
+   * The interface name: {@code --ifname}, else {@code $CNI_IFNAME}, else {@code eth0}. A {@code
+   * CNI_IFNAME} that is set but empty is refused (cnitool would pass the empty name on).
+   */
+  String ifName() {
+    Optional<String> option = call.option(IFNAME.name());
+    if (option.isPresent()) {
+      return option.get();
+    }
+    String env = call.environment().get("CNI_IFNAME");
+    if (env == null) {
+      return DEFAULT_IFNAME;
+    }
+    if (env.isEmpty()) {
+      throw new UsageException("CNI_IFNAME is set but empty: unset it for the default, eth0");
+    }
+    return env;
+  }
+
+  /** The cache directory: {@code --cache-dir}, else {@code /var/lib/cni}. */
+  Path cacheDir() {
+    try {
+      return call.option(CACHE_DIR.name()).map(Path::of).orElse(DEFAULT_CACHE_DIR);
+    } catch (InvalidPathException e) {
+      throw new UsageException("invalid --cache-dir: " + e.getMessage());
+    }
+  }
+
+  /** The {@code --timeout}, when given. */
+  Optional<Duration> timeout() {
+    return call.option(TIMEOUT.name()).map(CnitoolEnvironment::parseTimeout);
+  }
+
+  /** The default execution options, with the {@code --timeout} deadline when given. */
+  ExecOptions execOptions() {
+    ExecOptions defaults = ExecOptions.defaults();
+    return timeout().map(defaults::withDeadline).orElse(defaults);
+  }
+
+  /**
+   * The container id for an attachment in {@code netns}: {@code --container-id}, else the one
+   * cnitool derives from the path.
+   *
+   * @param netns the network namespace path as given on the command line
+   * @return the container id
+   */
+  String containerId(String netns) {
+    return call.option(CONTAINER_ID.name()).orElseGet(() -> containerIdFor(netns));
+  }
+
+  /**
+   * The attachment of one operation command, as cnitool builds its {@code RuntimeConf}: the
+   * absolute netns path, the container id, the interface name, {@code CNI_ARGS} and {@code
+   * CAP_ARGS}.
+   *
+   * @param netns the network namespace path as given on the command line
+   * @return the attachment
+   * @throws UsageException when a value is malformed, or the container id or interface name breaks
+   *     libcni's rules
+   */
+  Attachment attachment(String netns) {
+    String absolute = absoluteNetns(netns);
+    String containerId = containerId(netns);
+    String ifName = ifName();
+    checkIdentity(containerId, ifName);
+    Attachment.Builder builder =
+        Attachment.builder(containerId, ifName).netns(absolute).capabilityArgs(capabilityArgs());
+    for (Map.Entry<String, String> pair : cniArgs()) {
+      builder.cniArg(pair.getKey(), pair.getValue());
+    }
+    return builder.build();
+  }
+
+  /**
+   * Checks the two values that identify an attachment against libcni's rules, which the cache
+   * enforces for its file names (the other parts of the key are placeholders here).
+   */
+  private void checkIdentity(String containerId, String ifName) {
+    try {
+      AttachmentKey.of("n", containerId, DEFAULT_IFNAME);
+    } catch (IllegalArgumentException e) {
+      String source = call.option(CONTAINER_ID.name()).isPresent() ? "--container-id" : "netns";
+      throw new UsageException(source + ": " + e.getMessage());
+    }
+    try {
+      AttachmentKey.of("n", "c", ifName);
+    } catch (IllegalArgumentException e) {
+      String source = call.option(IFNAME.name()).isPresent() ? "--ifname" : "CNI_IFNAME";
+      throw new UsageException(source + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The absolute, lexically cleaned form of a network namespace path, as Go's {@code filepath.Abs}
+   * makes it: relative paths are resolved against the working directory, {@code .} and {@code ..}
+   * are removed.
+   *
+   * @param netns the path as given
+   * @return the absolute path
+   * @throws UsageException when the path is not a valid path
+   */
+  static String absoluteNetns(String netns) {
+    try {
+      return Path.of(netns).toAbsolutePath().normalize().toString();
+    } catch (InvalidPathException e) {
+      throw new UsageException("invalid netns path: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The container id cnitool derives for a network namespace: {@code cnitool-} and the lower-case
+   * hex of the first 10 bytes of the SHA-512 of the absolute path's UTF-8 bytes.
+   *
+   * @param netns the path as given (made absolute first)
+   * @return for example {@code cnitool-705c6e61e3b30c99ec77} for {@code /var/run/netns/cniref-c1}
+   */
+  static String containerIdFor(String netns) {
+    byte[] digest;
+    try {
+      digest =
+          MessageDigest.getInstance("SHA-512")
+              .digest(absoluteNetns(netns).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK provides SHA-512", e);
+    }
+    return CONTAINER_ID_PREFIX + HexFormat.of().formatHex(digest, 0, 10);
+  }
+
+  /**
+   * Parses {@code CNI_ARGS} as cnitool does: pairs separated by {@code ;}, each exactly one {@code
+   * =} between a non-empty key and a non-empty value. An empty pair (as in {@code A=1;;B=2} or a
+   * trailing {@code ;}) is malformed too.
+   *
+   * @param value the variable's value, not empty
+   * @return the pairs, in order
+   * @throws UsageException naming the first malformed pair
+   */
+  static List<Map.Entry<String, String>> parseCniArgs(String value) {
+    List<Map.Entry<String, String>> pairs = new ArrayList<>();
+    for (String pair : value.split(";", -1)) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || eq == pair.length() - 1 || pair.indexOf('=', eq + 1) >= 0) {
+        throw new UsageException(
+            "invalid CNI_ARGS pair \""
+                + pair
+                + "\": expected KEY=VALUE with a non-empty key and value and one '=', pairs"
+                + " separated by ';'");
+      }
+      pairs.add(Map.entry(pair.substring(0, eq), pair.substring(eq + 1)));
+    }
+    return List.copyOf(pairs);
+  }
+
+  /**
+   * Parses {@code CAP_ARGS}: one JSON object keyed by capability name. {@code null} means none, as
+   * for cnitool (Go decodes it into an empty map).
+   *
+   * @param value the variable's value, not empty
+   * @return the object
+   * @throws UsageException when the value is not JSON or not an object
+   */
+  static ObjectNode parseCapabilityArgs(String value) {
+    JsonNode node;
+    try {
+      node = Json.parse(value.getBytes(StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new UsageException("CAP_ARGS is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UsageException("CAP_ARGS cannot be read: " + e.getMessage());
+    }
+    if (node.isNull()) {
+      return Json.NODES.objectNode();
+    }
+    if (!node.isObject()) {
+      throw new UsageException(
+          "CAP_ARGS must be a JSON object keyed by capability name, not "
+              + node.getNodeType().toString().toLowerCase(Locale.ROOT));
+    }
+    return (ObjectNode) node;
+  }
+
+  private static final BigDecimal NANOS_PER_HOUR = BigDecimal.valueOf(3_600_000_000_000L);
+  private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
+
+  /**
+   * Parses a duration in Go's syntax ({@code time.ParseDuration}), without a sign: one or more
+   * decimal numbers, each with a unit ({@code ns}, {@code us} or {@code µs}, {@code ms}, {@code s},
+   * {@code m}, {@code h}), for example {@code 3s}, {@code 500ms}, {@code 1.5s}, {@code 1m30s}.
+   *
+   * @param text the value of {@code --timeout}
+   * @return a positive duration
+   * @throws UsageException when the text is not such a duration, or is zero
+   */
+  static Duration parseTimeout(String text) {
+    BigDecimal nanos = BigDecimal.ZERO;
+    int i = 0;
+    int n = text.length();
+    if (n == 0) {
+      throw badTimeout(text, "empty");
+    }
+    while (i < n) {
+      int start = i;
+      while (i < n && isAsciiDigit(text.charAt(i))) {
+        i++;
+      }
+      boolean digitsBefore = i > start;
+      boolean digitsAfter = false;
+      if (i < n && text.charAt(i) == '.') {
+        i++;
+        int fraction = i;
+        while (i < n && isAsciiDigit(text.charAt(i))) {
+          i++;
+        }
+        digitsAfter = i > fraction;
+      }
+      if (!digitsBefore && !digitsAfter) {
+        throw badTimeout(text, "expected a number at \"" + text.substring(start) + "\"");
+      }
+      BigDecimal number = new BigDecimal(text.substring(start, i).replaceAll("\\.$", ""));
+      int unitStart = i;
+      while (i < n && !isAsciiDigit(text.charAt(i)) && text.charAt(i) != '.') {
+        i++;
+      }
+      String unit = text.substring(unitStart, i);
+      BigDecimal scale = unitNanos(unit);
+      if (scale == null) {
+        throw badTimeout(
+            text,
+            unit.isEmpty()
+                ? "missing unit after " + number.toPlainString()
+                : "unknown unit \"" + unit + "\"");
+      }
+      nanos = nanos.add(number.multiply(scale));
+      if (nanos.compareTo(MAX_NANOS) > 0) {
+        throw badTimeout(text, "too long");
+      }
+    }
+    long whole = nanos.longValue();
+    if (whole <= 0) {
+      throw badTimeout(text, "must be positive");
+    }
+    return Duration.ofNanos(whole);
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static BigDecimal unitNanos(String unit) {
+    switch (unit) {
+      case "ns":
+        return BigDecimal.ONE;
+      case "us":
+      case "\u00b5s": // micro sign, which Go accepts
+      case "\u03bcs": // Greek small letter mu, which Go accepts too
+        return BigDecimal.valueOf(1_000L);
+      case "ms":
+        return BigDecimal.valueOf(1_000_000L);
+      case "s":
+        return BigDecimal.valueOf(1_000_000_000L);
+      case "m":
+        return BigDecimal.valueOf(60_000_000_000L);
+      case "h":
+        return NANOS_PER_HOUR;
+      default:
+        return null;
+    }
+  }
+
+  private static UsageException badTimeout(String text, String problem) {
+    return new UsageException(
+        "invalid --timeout \""
+            + text
+            + "\": "
+            + problem
+            + " (a Go duration such as 3s, 500ms, 2m or 1m30s)");
+  }
+}
