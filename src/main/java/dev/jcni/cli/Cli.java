@@ -45,6 +45,7 @@ final class Cli {
     all.addAll(ConfCommands.all());
     all.addAll(ResultCommands.all(System.in));
     all.add(new VersionCommand());
+    all.addAll(OperationCommands.all());
     all.addAll(CacheCommands.all());
     return List.copyOf(all);
   }
