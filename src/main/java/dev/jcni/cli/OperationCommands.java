@@ -166,11 +166,12 @@ final class OperationCommands {
 
     @Override
     public String usage() {
-      return "NET (--keep CID/IFNAME ... | --all)\n\n"
+      return "NET [NETNS] (--keep CID/IFNAME ... | --all)\n\n"
           + "Runs DEL for every cached attachment of NET that is not kept, then (version 1.1.0 and\n"
           + "later) GC on every plugin with the kept attachments as cni.dev/valid-attachments.\n"
           + "The kept attachments must be given; --all keeps none, as cnitool's gc does. Errors\n"
-          + "do not stop the collection: each is printed, and the exit code is 1.";
+          + "do not stop the collection: each is printed, and the exit code is 1. NETNS is\n"
+          + "accepted, as cnitool takes it, and not used.";
     }
 
     @Override
@@ -184,7 +185,7 @@ final class OperationCommands {
 
     @Override
     public int run(Call call) throws Exception {
-      call.expectPositionals(1, 1, "NET");
+      call.expectPositionals(1, 2, "NET [NETNS]");
       List<String> keep = call.values("keep");
       boolean all = call.flag("all");
       if (all == !keep.isEmpty()) {
@@ -230,9 +231,10 @@ final class OperationCommands {
 
     @Override
     public String usage() {
-      return "NET\n\n"
+      return "NET [NETNS]\n\n"
           + "Prints \"ready\" (exit 0), or the first plugin that is not available with its CNI\n"
-          + "error (code 50 or 51; exit 1). Below version 1.1.0 there is no STATUS: ready.";
+          + "error (code 50 or 51; exit 1). Below version 1.1.0 there is no STATUS: ready.\n"
+          + "NETNS is accepted, as cnitool takes it, and not used.";
     }
 
     @Override
@@ -242,7 +244,7 @@ final class OperationCommands {
 
     @Override
     public int run(Call call) throws Exception {
-      call.expectPositionals(1, 1, "NET");
+      call.expectPositionals(1, 2, "NET [NETNS]");
       CnitoolEnvironment env = CnitoolEnvironment.of(call);
       NetworkConfigList list = load(env, call.positional(0));
       NetworkStatus status = client(env).status(list);
