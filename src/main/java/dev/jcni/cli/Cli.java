@@ -46,6 +46,7 @@ final class Cli {
     all.addAll(ResultCommands.all(System.in));
     all.add(new VersionCommand());
     all.addAll(OperationCommands.all());
+    all.add(new BenchCommand());
     all.addAll(CacheCommands.all());
     return List.copyOf(all);
   }

@@ -1,0 +1,49 @@
+package dev.jcni.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jcni.internal.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BenchCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void runsAddDelPairsAndPrintsOneJsonLineLikeLibcniBench() throws Exception {
+    Path conf = Files.createDirectories(tmp.resolve("net.d"));
+    Path log = tmp.resolve("calls.jsonl");
+    Files.writeString(
+        conf.resolve("b.conflist"),
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"plugins\":[{\"type\":\"recorder\",\"recordTo\":\""
+            + log
+            + "\"},{\"type\":\"recorder\",\"recordTo\":\""
+            + log
+            + "\"}]}");
+    Map<String, String> env =
+        Map.of(
+            "NETCONFPATH", conf.toString(),
+            "CNI_PATH", JcniRun.testdata().resolve("plugins").toString());
+
+    JcniRun run = JcniRun.of(env, "bench", "--net", "b", "--n", "2", "--threads", "2", "--warmup", "1");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    JsonNode line = Json.parse(run.out.trim().getBytes(StandardCharsets.UTF_8));
+    assertThat(line.get("mode").asText()).isEqualTo("conc");
+    assertThat(line.get("pairs").asInt()).isEqualTo(4);
+    assertThat(line.get("plugins").asInt()).isEqualTo(2);
+    assertThat(line.get("us_per_op").asDouble()).isPositive();
+    // (2 warm-up + 4 timed pairs) x (2 ADD + 2 DEL) plugin calls, every one on its own container
+    assertThat(Files.readAllLines(log)).hasSize(6 * 4);
+    assertThat(JcniRun.of(env, "bench").exitCode).isEqualTo(ExitCode.USAGE);
+    assertThat(JcniRun.of(env, "bench", "--net", "b", "--n", "0").exitCode).isEqualTo(ExitCode.USAGE);
+  }
+}
