@@ -10,6 +10,8 @@ module dev.jcni {
   requires org.slf4j;
 
   exports dev.jcni;
+  exports dev.jcni.capability;
   exports dev.jcni.config;
   exports dev.jcni.result;
+  exports dev.jcni.runtime;
 }
