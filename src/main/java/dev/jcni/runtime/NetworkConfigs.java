@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -208,6 +209,7 @@ public final class NetworkConfigs implements AutoCloseable {
   private final ReentrantLock reloadLock = new ReentrantLock();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Object lifecycle = new Object();
+  private final AtomicLong readings = new AtomicLong();
   private volatile Snapshot current;
   private volatile boolean closed;
   private Thread watcher;
@@ -268,6 +270,7 @@ public final class NetworkConfigs implements AutoCloseable {
   private Snapshot doReload() {
     reloadLock.lock();
     try {
+      readings.incrementAndGet();
       Snapshot previous = current;
       List<LoadedNetwork> known = new ArrayList<>(previous.networks());
       known.addAll(previous.shadowed());
@@ -288,6 +291,11 @@ public final class NetworkConfigs implements AutoCloseable {
     } finally {
       reloadLock.unlock();
     }
+  }
+
+  /** How many times the directory was read after the first reading; for tests. */
+  long readings() {
+    return readings.get();
   }
 
   /**
@@ -370,9 +378,8 @@ public final class NetworkConfigs implements AutoCloseable {
       }
     } catch (ClosedWatchServiceException | InterruptedException e) {
       LOG.debug("configuration watcher of {} stopped", directory);
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       LOG.error("configuration watcher of {} stopped", directory, e);
-      throw e;
     }
   }
 
