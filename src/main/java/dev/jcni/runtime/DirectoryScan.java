@@ -102,10 +102,10 @@ final class DirectoryScan {
         problems.add(e);
         LoadedNetwork last = previousByFile.get(file);
         if (last != null) {
-          LOG.warn("keeping the last good version of {}: {}", file, e.getMessage());
+          LOG.debug("keeping the last good version of {}: {}", file, e.getMessage());
           candidates.add(last.withFileError(e));
         } else {
-          LOG.warn("skipping a configuration file that cannot be used: {}", e.getMessage());
+          LOG.debug("skipping a configuration file that cannot be used: {}", e.getMessage());
         }
       }
     }

@@ -76,17 +76,6 @@ final class DirectoryWatch implements Closeable {
     this.service = created;
   }
 
-  /** Whether notifications are available at all. */
-  boolean hasService() {
-    return service != null;
-  }
-
-  /** Whether the directory is registered itself (not only through its parent). */
-  boolean isWatched(Path dir) {
-    Registration r = registrations.get(dir);
-    return r != null && r.self && r.key.isValid();
-  }
-
   /**
    * Sets the directories to watch and registers them.
    *

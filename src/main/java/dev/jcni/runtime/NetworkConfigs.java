@@ -8,6 +8,7 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -230,6 +231,7 @@ public final class NetworkConfigs implements AutoCloseable {
     this.watchServiceFactory = b.watchServiceFactory;
     this.current = new Snapshot(1, directory, scan.scan(List.of()));
     LOG.debug("loaded {}", current);
+    logNewProblems(List.of(), current);
   }
 
   /**
@@ -280,6 +282,7 @@ public final class NetworkConfigs implements AutoCloseable {
       }
       current = next;
       LOG.info("CNI configuration changed: {}", next);
+      logNewProblems(previous.problems(), next);
       for (Listener l : listeners) {
         try {
           l.networksChanged(previous, next);
@@ -290,6 +293,26 @@ public final class NetworkConfigs implements AutoCloseable {
       return next;
     } finally {
       reloadLock.unlock();
+    }
+  }
+
+  /** Warns once about each problem, when it appears, not at every rescan while it lasts. */
+  private static void logNewProblems(List<ConfigException> before, Snapshot next) {
+    Set<String> known = new HashSet<>();
+    for (ConfigException e : before) {
+      known.add(e.getMessage());
+    }
+    List<LoadedNetwork> all = new ArrayList<>(next.networks());
+    all.addAll(next.shadowed());
+    for (ConfigException e : next.problems()) {
+      if (!known.contains(e.getMessage())) {
+        boolean kept =
+            all.stream().anyMatch(n -> n.isStale() && e.file().equals(Optional.of(n.file())));
+        LOG.warn(
+            "a CNI configuration file cannot be used{}: {}",
+            kept ? " (its last good version stays in use)" : "",
+            e.getMessage());
+      }
     }
   }
 
@@ -386,16 +409,18 @@ public final class NetworkConfigs implements AutoCloseable {
   /** The configuration directory, the drop-in directories of its lists, the plugin directories. */
   private Set<Path> watchTargets(Snapshot s) {
     Set<Path> targets = new LinkedHashSet<>();
-    targets.add(directory);
+    targets.add(directory.toAbsolutePath().normalize());
     List<LoadedNetwork> all = new ArrayList<>(s.networks());
     all.addAll(s.shadowed());
     for (LoadedNetwork n : all) {
       if (n.file().getFileName().toString().endsWith(".conflist")
           && !n.config().loadOnlyInlinedPlugins()) {
-        targets.add(directory.resolve(n.name()));
+        targets.add(directory.resolve(n.name()).toAbsolutePath().normalize());
       }
     }
-    targets.addAll(pluginDirectories);
+    for (Path dir : pluginDirectories) {
+      targets.add(dir.toAbsolutePath().normalize());
+    }
     return targets;
   }
 
