@@ -11,8 +11,10 @@ module dev.jcni {
 
   exports dev.jcni;
   exports dev.jcni.cache;
+  exports dev.jcni.capability;
   exports dev.jcni.config;
   exports dev.jcni.invoke;
   exports dev.jcni.netns;
   exports dev.jcni.result;
+  exports dev.jcni.runtime;
 }

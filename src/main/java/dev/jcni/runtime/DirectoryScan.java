@@ -1,0 +1,232 @@
+package dev.jcni.runtime;
+
+import dev.jcni.CniException;
+import dev.jcni.ConfigException;
+import dev.jcni.config.ConfigDirectory;
+import dev.jcni.config.ConfigParser;
+import dev.jcni.config.NetworkConfigList;
+import dev.jcni.config.PluginConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reading of a configuration directory, the way CRI-O's ocicni reads it: every {@code .conf},
+ * {@code .conflist} and {@code .json} file in one name order (not libcni's conflists-first order),
+ * each network checked for its plugins, the first usable network of each name kept, and the default
+ * network the first usable one.
+ *
+ * <p>A file that cannot be used keeps the network it held in the previous reading, marked stale, so
+ * that a file caught half-written never replaces a good configuration. A file that vanished between
+ * listing and reading is simply gone.
+ */
+final class DirectoryScan {
+  private static final Logger LOG = LoggerFactory.getLogger(DirectoryScan.class);
+
+  /** Go's sort.Strings order of file names: by their UTF-8 bytes, unsigned. */
+  private static final Comparator<Path> BY_NAME_BYTES =
+      (a, b) ->
+          Arrays.compareUnsigned(
+              a.getFileName().toString().getBytes(StandardCharsets.UTF_8),
+              b.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+
+  private final ConfigDirectory directory;
+  private final ConfigParser parser;
+  private final PluginLocator locator;
+  private final String defaultName;
+
+  /**
+   * @param locator checks plugins, or {@code null} to take every readable network as usable
+   * @param defaultName the runtime's fixed default network, or {@code null} for the first usable
+   */
+  DirectoryScan(
+      ConfigDirectory directory, ConfigParser parser, PluginLocator locator, String defaultName) {
+    this.directory = directory;
+    this.parser = parser;
+    this.locator = locator;
+    this.defaultName = defaultName;
+  }
+
+  /** What one reading found; the generation is assigned when it is published. */
+  record Outcome(
+      List<LoadedNetwork> networks,
+      List<LoadedNetwork> shadowed,
+      List<ConfigException> problems,
+      Optional<LoadedNetwork> defaultNetwork,
+      NetworkReadiness readiness) {}
+
+  Outcome scan(List<LoadedNetwork> previous) {
+    Path dir = directory.path();
+    List<Path> files;
+    try {
+      files = new ArrayList<>(directory.files());
+    } catch (ConfigException e) {
+      return new Outcome(
+          List.of(),
+          List.of(),
+          List.of(e),
+          Optional.empty(),
+          new NetworkReadiness(
+              NetworkReadiness.Status.CONFIG_DIRECTORY_UNUSABLE,
+              "CNI configuration directory " + dir + " cannot be used: " + e.getMessage()));
+    }
+    files.sort(BY_NAME_BYTES);
+
+    Map<Path, LoadedNetwork> previousByFile = new HashMap<>();
+    for (LoadedNetwork n : previous) {
+      previousByFile.put(n.file(), n);
+    }
+    List<LoadedNetwork> candidates = new ArrayList<>();
+    List<ConfigException> problems = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        candidates.add(new LoadedNetwork(read(file), file, Optional.empty(), List.of()));
+      } catch (ConfigException e) {
+        if (e.getCause() instanceof NoSuchFileException) {
+          continue; // removed since the listing: not a problem, and no longer a network
+        }
+        problems.add(e);
+        LoadedNetwork last = previousByFile.get(file);
+        if (last != null) {
+          LOG.debug("keeping the last good version of {}: {}", file, e.getMessage());
+          candidates.add(last.withFileError(e));
+        } else {
+          LOG.debug("skipping a configuration file that cannot be used: {}", e.getMessage());
+        }
+      }
+    }
+
+    Map<String, List<LoadedNetwork.MissingPlugin>> missingByType = new HashMap<>();
+    List<LoadedNetwork> checked = new ArrayList<>(candidates.size());
+    for (LoadedNetwork n : candidates) {
+      checked.add(n.withMissingPlugins(missingPlugins(n.config(), missingByType)));
+    }
+
+    // per name, the first usable network, or the first one when none of the name is usable
+    Map<String, LoadedNetwork> chosen = new LinkedHashMap<>();
+    for (LoadedNetwork n : checked) {
+      LoadedNetwork current = chosen.get(n.name());
+      if (current == null || (!current.isUsable() && n.isUsable())) {
+        chosen.put(n.name(), n);
+      }
+    }
+    Set<LoadedNetwork> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    kept.addAll(chosen.values());
+    List<LoadedNetwork> networks = new ArrayList<>();
+    List<LoadedNetwork> shadowed = new ArrayList<>();
+    for (LoadedNetwork n : checked) {
+      (kept.contains(n) ? networks : shadowed).add(n);
+    }
+
+    Optional<LoadedNetwork> defaultNetwork;
+    NetworkReadiness readiness;
+    if (defaultName != null) {
+      Optional<LoadedNetwork> named =
+          networks.stream().filter(n -> n.name().equals(defaultName)).findFirst();
+      defaultNetwork = named.filter(LoadedNetwork::isUsable);
+      if (named.isEmpty()) {
+        readiness =
+            new NetworkReadiness(
+                NetworkReadiness.Status.DEFAULT_NETWORK_NOT_FOUND,
+                "no CNI configuration of the default network \""
+                    + defaultName
+                    + "\" in "
+                    + dir
+                    + firstProblem(problems));
+      } else if (defaultNetwork.isEmpty()) {
+        readiness = pluginsMissing(named.get());
+      } else {
+        readiness = NetworkReadiness.ready();
+      }
+    } else {
+      defaultNetwork = networks.stream().filter(LoadedNetwork::isUsable).findFirst();
+      if (defaultNetwork.isPresent()) {
+        readiness = NetworkReadiness.ready();
+      } else if (!networks.isEmpty()) {
+        readiness = pluginsMissing(networks.get(0));
+      } else {
+        readiness =
+            new NetworkReadiness(
+                NetworkReadiness.Status.NO_NETWORK,
+                "no CNI network configuration in "
+                    + dir
+                    + " (has the network provider installed one?)"
+                    + firstProblem(problems));
+      }
+    }
+    return new Outcome(networks, shadowed, problems, defaultNetwork, readiness);
+  }
+
+  private NetworkConfigList read(Path file) throws ConfigException {
+    if (file.getFileName().toString().endsWith(".conflist")) {
+      return parser.readList(file);
+    }
+    PluginConfig conf = parser.readPlugin(file);
+    return NetworkConfigList.fromConf(conf);
+  }
+
+  private List<LoadedNetwork.MissingPlugin> missingPlugins(
+      NetworkConfigList network, Map<String, List<LoadedNetwork.MissingPlugin>> cache) {
+    if (locator == null) {
+      return List.of();
+    }
+    List<LoadedNetwork.MissingPlugin> missing = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (PluginConfig p : network.plugins()) {
+      if (!seen.add(p.type())) {
+        continue;
+      }
+      missing.addAll(cache.computeIfAbsent(p.type(), this::locate));
+    }
+    return missing;
+  }
+
+  private List<LoadedNetwork.MissingPlugin> locate(String type) {
+    try {
+      locator.find(type);
+      return List.of();
+    } catch (CniException | RuntimeException e) {
+      return List.of(new LoadedNetwork.MissingPlugin(type, String.valueOf(e.getMessage())));
+    }
+  }
+
+  private static NetworkReadiness pluginsMissing(LoadedNetwork network) {
+    LoadedNetwork.MissingPlugin first = network.missingPlugins().get(0);
+    return new NetworkReadiness(
+        NetworkReadiness.Status.PLUGIN_NOT_FOUND,
+        "network \""
+            + network.name()
+            + "\" ("
+            + network.file()
+            + ") cannot be used: "
+            + first.problem()
+            + (network.missingPlugins().size() > 1
+                ? " (and " + (network.missingPlugins().size() - 1) + " more plugins missing)"
+                : ""));
+  }
+
+  private static String firstProblem(List<ConfigException> problems) {
+    if (problems.isEmpty()) {
+      return "";
+    }
+    return "; "
+        + problems.size()
+        + (problems.size() == 1 ? " file" : " files")
+        + " could not be used, the first: "
+        + problems.get(0).getMessage();
+  }
+}
