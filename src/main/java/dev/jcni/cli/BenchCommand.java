@@ -32,6 +32,9 @@ final class BenchCommand implements Command {
   static final Option LAUNCHER =
       Option.value(
           "launcher", "NAME", "bench: posix_spawn or processbuilder (sets -Djcni.launcher)");
+  static final Option GC =
+      Option.value(
+          "gc", "N", "bench: instead of pairs, cache N attachments and time one GC deleting all");
   static final Option NETNS =
       Option.value("netns", "PATH", "bench: CNI_NETNS sent (default /var/run/netns/jcni-bench)");
 
@@ -64,6 +67,7 @@ final class BenchCommand implements Command {
         WARMUP,
         LAUNCHER,
         NETNS,
+        GC,
         CnitoolEnvironment.DIR,
         CnitoolEnvironment.CACHE_DIR,
         CnitoolEnvironment.TIMEOUT);
@@ -90,6 +94,9 @@ final class BenchCommand implements Command {
               .cacheDirectory(cacheDir)
               .execOptions(env.execOptions())
               .build();
+      if (call.option("gc").isPresent()) {
+        return gc(call, client, list, netns, positiveInt(call, "gc", 1));
+      }
       AtomicLong addNanos = new AtomicLong();
       AtomicLong delNanos = new AtomicLong();
       long start;
@@ -152,6 +159,43 @@ final class BenchCommand implements Command {
         deleteTree(cacheDir);
       }
     }
+  }
+
+  /** Caches {@code count} attachments as an ADD would, then times one GC that deletes them all. */
+  private static int gc(Call call, CniClient client, NetworkConfigList list, String netns, int count)
+      throws Exception {
+    byte[] config = list.selfContainedBytes();
+    ObjectNode result =
+        (ObjectNode)
+            Json.parse(
+                ("{\"cniVersion\":\"" + list.version() + "\",\"ips\":[{\"address\":\"198.18.0.2/24\"}]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (int i = 0; i < count; i++) {
+      client
+          .cache()
+          .put(
+              dev.jcni.cache.CachedAttachment.of(
+                  dev.jcni.cache.AttachmentKey.of(list.name(), "gc-" + i, "eth0"),
+                  netns,
+                  config,
+                  result));
+    }
+    long start = System.nanoTime();
+    dev.jcni.GcReport report = client.gcAll(list);
+    long end = System.nanoTime();
+    ObjectNode line = Json.NODES.objectNode();
+    line.put("attachments", count);
+    line.put("deleted", report.deleted().size());
+    line.put("errors", report.errors().size());
+    line.put("launcher", System.getProperty("jcni.launcher", "default"));
+    line.put("mode", "gc");
+    line.put("plugins", list.plugins().size());
+    line.put("total_ms", round((end - start) / 1e6));
+    line.put("us_per_attachment", round((end - start) / 1000.0 / count));
+    call.out().println(new String(Json.compact(line), java.nio.charset.StandardCharsets.UTF_8));
+    return report.succeeded() && report.deleted().size() == count
+        ? ExitCode.OK
+        : ExitCode.FAILURE;
   }
 
   private static void pairs(

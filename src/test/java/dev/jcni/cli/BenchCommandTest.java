@@ -43,6 +43,12 @@ class BenchCommandTest {
     assertThat(line.get("us_per_op").asDouble()).isPositive();
     // (2 warm-up + 4 timed pairs) x (2 ADD + 2 DEL) plugin calls, every one on its own container
     assertThat(Files.readAllLines(log)).hasSize(6 * 4);
+    JcniRun gc = JcniRun.of(env, "bench", "--net", "b", "--gc", "3");
+    assertThat(gc.exitCode).as(gc.toString()).isZero();
+    JsonNode gcLine = Json.parse(gc.out.trim().getBytes(StandardCharsets.UTF_8));
+    assertThat(gcLine.get("deleted").asInt()).isEqualTo(3);
+    // 3 stale attachments x 2 plugins, one DEL each (1.0.0: no plugin GC)
+    assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 3 * 2);
     assertThat(JcniRun.of(env, "bench").exitCode).isEqualTo(ExitCode.USAGE);
     assertThat(JcniRun.of(env, "bench", "--net", "b", "--n", "0").exitCode).isEqualTo(ExitCode.USAGE);
   }
