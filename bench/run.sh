@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# jcni against Go's libcni, side by side in one run, on the same noop plugin binary:
+#   invoke  one plugin invocation: jcni (each launcher, JMH) vs the C spawn floor   (bench/invoke.sh)
+#   parse   conflist parsing: jcni (JMH) vs libcni ConfListFromBytes                (bench/parse.sh)
+#   seq     3-plugin add+del pairs, sequential: jcni bench vs libcni-bench seq
+#   conc    3-plugin add+del pairs, 8 workers: jcni bench vs libcni-bench conc
+#   gc      one GC deleting 10,000 cached attachments (1 plugin), per attachment vs the floor
+#   cli     jcni add + jcni del as processes vs cnitool add + del, 3-plugin list
+# Rounds alternate the two sides so both see the same machine load; medians are reported.
+# Writes target/bench/results.jsonl and docs/benchmarks.svg (the chart of docs/benchmarks.md).
+# Usage: bench/run.sh [ROUNDS]   (needs the reference tools: ../shared/ref/build-ref.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+R=${1:-5}
+REF=${REF:-/tmp/cniref/bin}
+[ -x "$REF/libcni-bench" ] || { echo "build the reference tools first: ../shared/ref/build-ref.sh" >&2; exit 2; }
+out=target/bench
+mkdir -p "$out"
+: >"$out/results.jsonl"
+mvn -B -q -ntp -Pbench -DskipTests package
+cc -O2 -o "$out/noop-plugin" bench/noop-plugin.c
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/conf" "$work/plugins" "$work/cache"
+cp "$out/noop-plugin" "$work/plugins/noop-plugin"
+printf '{"cniVersion": "1.0.0", "name": "noop1", "plugins": [{"type": "noop-plugin"}]}\n' >"$work/conf/noop1.conflist"
+printf '{\n  "cniVersion": "1.0.0",\n  "name": "noop3",\n  "plugins": [\n    {"type": "noop-plugin"},\n    {"type": "noop-plugin", "capabilities": {"portMappings": true}},\n    {"type": "noop-plugin", "someKey": {"a": [1, 2, 3]}}\n  ]\n}\n' >"$work/conf/noop3.conflist"
+export NETCONFPATH="$work/conf" CNI_PATH="$work/plugins"
+JCNI=(java -jar target/jcni-cli.jar)
+
+echo "== invoke" >&2
+PLUGIN="$work/plugins/noop-plugin" bench/invoke.sh "$R" | tee -a "$out/results.jsonl"
+echo "== parse" >&2
+bench/parse.sh "$R" | tee -a "$out/results.jsonl"
+
+echo "== seq / conc / gc" >&2
+for i in $(seq "$R"); do
+  "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$work/cache" -net noop3 -n 500 -warmup 50 >>"$work/libcni-seq.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 50 >>"$work/jcni-seq.jsonl"
+  "$REF/libcni-bench" conc -dir "$work/conf" -path "$work/plugins" -cache "$work/cache" -net noop3 -m 8 -k 100 -warmup 10 >>"$work/libcni-conc.jsonl"
+  "${JCNI[@]}" bench --net noop3 --threads 8 --n 100 --warmup 10 >>"$work/jcni-conc.jsonl"
+  "${JCNI[@]}" bench --net noop1 --gc 10000 >>"$work/jcni-gc.jsonl"
+  "$REF/spawn-floor" -n 2000 "$work/plugins/noop-plugin" >>"$work/floor.jsonl"
+done
+
+echo "== cli" >&2
+cycles() { # cycles LABEL N CMD...: N x (CMD add; CMD del) as processes, one JSON line
+  local label=$1 n=$2
+  shift 2
+  local t0 t1
+  t0=$(date +%s%N)
+  for _ in $(seq "$n"); do
+    "$@" add noop3 /var/run/netns/jcni-bench-cli >/dev/null
+    "$@" del noop3 /var/run/netns/jcni-bench-cli
+  done
+  t1=$(date +%s%N)
+  echo "{\"tool\":\"$label\",\"cycles\":$n,\"us_per_op\":$(((t1 - t0) / 1000 / n))}"
+}
+# cnitool always uses /var/lib/cni: run both in a private mount namespace with a tmpfs there.
+unshare --mount --propagation private -- bash -c "
+  set -e
+  mount -t tmpfs bench-varlib /var/lib && mkdir -p /var/lib/cni
+  $(declare -f cycles)
+  for i in \$(seq $R); do
+    cycles cnitool 50 $REF/cnitool
+    cycles jcni 50 ${JCNI[*]}
+    cycles jcni-cds 50 bin/jcni
+  done" >"$work/cli.jsonl"
+
+python3 - "$work" "$out/results.jsonl" <<'PY'
+import json, statistics, sys
+work, results = sys.argv[1], sys.argv[2]
+def load(name): return [json.loads(l) for l in open(f"{work}/{name}")]
+med = lambda xs: round(statistics.median(xs), 2)
+lines = []
+for mode in ("seq", "conc"):
+    lib, jc = load(f"libcni-{mode}.jsonl"), load(f"jcni-{mode}.jsonl")
+    l, j = med([r["us_per_op"] for r in lib]), med([r["us_per_op"] for r in jc])
+    lines.append({"bench": f"{mode}-noop3", "libcni_us_per_pair": l, "jcni_us_per_pair": j,
+                  "ratio": round(j / l, 3),
+                  "jcni_mean_add_us": med([r["mean_add_us"] for r in jc]),
+                  "jcni_mean_del_us": med([r["mean_del_us"] for r in jc]),
+                  "libcni_mean_add_us": med([r["mean_add_us"] for r in lib]),
+                  "libcni_mean_del_us": med([r["mean_del_us"] for r in lib])})
+gc, floor = load("jcni-gc.jsonl"), load("floor.jsonl")
+g, f = med([r["us_per_attachment"] for r in gc]), med([r["us_per_op"] for r in floor])
+lines.append({"bench": "gc-10000", "jcni_us_per_attachment": g, "floor_us_per_invocation": f,
+              "ratio_to_floor": round(g / f, 3), "deleted": [r["deleted"] for r in gc]})
+cli = load("cli.jsonl")
+by = {t: med([r["us_per_op"] for r in cli if r["tool"] == t]) for t in ("cnitool", "jcni", "jcni-cds")}
+lines.append({"bench": "cli-add-del-noop3", "cnitool_us_per_cycle": by["cnitool"],
+              "jcni_us_per_cycle": by["jcni"], "jcni_cds_us_per_cycle": by["jcni-cds"],
+              "ratio": round(by["jcni"] / by["cnitool"], 3),
+              "ratio_cds": round(by["jcni-cds"] / by["cnitool"], 3)})
+with open(results, "a") as fh:
+    for l in lines:
+        print(json.dumps(l)); fh.write(json.dumps(l) + "\n")
+PY
+python3 bench/chart.py "$out/results.jsonl" docs/benchmarks.svg
+echo "results: $out/results.jsonl, chart: docs/benchmarks.svg" >&2
