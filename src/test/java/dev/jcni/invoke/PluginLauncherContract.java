@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jcni.invoke.LaunchResult.Ending;
+import java.io.FileInputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,31 @@ abstract class PluginLauncherContract {
         .isEqualTo(
             "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"}],"
                 + "\"ips\":[],\"dns\":{}}");
+  }
+
+  @Test
+  void thePluginInheritsNoDescriptorOfTheJvm() throws Exception {
+    Path record = record();
+    Path marker = Files.writeString(tmp.resolve("jvm-only"), "not for plugins");
+    Path script = tmp.resolve("bin/list-fds");
+    Files.createDirectories(script.getParent());
+    Files.writeString(
+        script,
+        "#!/bin/sh\n"
+            + "cat > /dev/null\n"
+            + "for f in /proc/$$/fd/*; do readlink \"$f\"; done > \"$JCNI_TEST_RECORD/fds\"\n"
+            + "printf '{}'\n");
+    script.toFile().setExecutable(true, false);
+    try (FileInputStream open = new FileInputStream(marker.toFile())) {
+      // The control: the JDK opened the file without close-on-exec, so only the launcher can
+      // keep it from the plugin.
+      assertThat(Plugins.inheritableDescriptorsOf(marker)).isNotEmpty();
+      LaunchResult r = launcher().launch(request(script, env(record), utf8("{}")));
+      assertThat(r.exitStatus()).hasValue(0);
+    }
+    List<String> fds = Files.readAllLines(record.resolve("fds"));
+    assertThat(fds).as("targets of the plugin's descriptors").isNotEmpty();
+    assertThat(fds).doesNotContain(marker.toString());
   }
 
   @Test

@@ -137,8 +137,6 @@ public final class Spawn {
 
     static native int sigemptyset(Pointer set);
 
-    static native int sigfillset(Pointer set);
-
     static native int posix_spawn_file_actions_init(Pointer actions);
 
     static native int posix_spawn_file_actions_destroy(Pointer actions);
@@ -298,7 +296,8 @@ public final class Spawn {
    * Starts a program with {@code posix_spawn}: {@code argv} is the path alone, the environment is
    * exactly the given entries, descriptors 0, 1 and 2 are the given ones and every other
    * descriptor is closed, the child leads a process group of its own (its id is the child's pid),
-   * its signal mask is empty and every signal has its default disposition. The native memory for
+   * its signal mask is empty and every signal has its default disposition (glibc's internal ones
+   * included). The native memory for
    * the path, {@code argv}, {@code envp} and the spawn structures is one block, built once and
    * freed before this method returns.
    *
@@ -366,7 +365,9 @@ public final class Spawn {
         spawnCheck(Calls.posix_spawnattr_init(attr), "posix_spawnattr_init");
         try {
           errnoCheck(Calls.sigemptyset(emptyMask), "sigemptyset");
-          errnoCheck(Calls.sigfillset(allSignals), "sigfillset");
+          // Every bit set, not sigfillset: that leaves out glibc's two internal real-time signals
+          // (32, 33), which its posix_spawn would then set to SIG_IGN for the new program.
+          allSignals.setMemory(0, SIGSET_SIZE, (byte) 0xff);
           spawnCheck(
               Calls.posix_spawnattr_setsigmask(attr, emptyMask), "posix_spawnattr_setsigmask");
           spawnCheck(
