@@ -171,8 +171,8 @@ final class SpawnedPlugin implements AutoCloseable {
   }
 
   /**
-   * Feeds stdin, reads the output within the bounds, stops the plugin when a bound is hit and
-   * reaps it.
+   * Feeds stdin, reads the output within the bounds, stops the plugin when a bound is hit and reaps
+   * it.
    *
    * @param started when the launch began, for {@link LaunchResult#elapsed()}
    */
@@ -280,9 +280,9 @@ final class SpawnedPlugin implements AutoCloseable {
   }
 
   /**
-   * SIGTERM to the plugin's process group; the grace period for every process of the group to
-   * exit, output still being read; SIGKILL to the group if any is left. Not interruptible: an
-   * interrupt is remembered and reported.
+   * SIGTERM to the plugin's process group; the grace period for every process of the group to exit,
+   * output still being read; SIGKILL to the group if any is left. Not interruptible: an interrupt
+   * is remembered and reported.
    */
   private Stop stop() throws IOException {
     boolean interrupted = false;
@@ -512,9 +512,9 @@ final class SpawnedPlugin implements AutoCloseable {
 
   /**
    * Releases everything: if the plugin has not been reaped (supervision failed), SIGKILL to its
-   * group and a bounded wait for it; a plugin that cannot be reaped even then is handed to a
-   * thread that waits for it, so that it never stays a zombie. Then every descriptor is closed and
-   * the native buffer freed.
+   * group and a bounded wait for it; a plugin that cannot be reaped even then is handed to a thread
+   * that waits for it, so that it never stays a zombie. Then every descriptor is closed and the
+   * native buffer freed.
    */
   @Override
   public void close() {
@@ -613,21 +613,27 @@ final class SpawnedPlugin implements AutoCloseable {
     }
   }
 
-  /** The last {@code keep} bytes of stderr in a ring, and the count of all bytes. */
+  /**
+   * The last {@code keep} bytes of stderr in a ring, and the count of all bytes. The ring is
+   * allocated when the first byte arrives: most plugins write nothing to stderr.
+   */
   private static final class Tail {
-    private final byte[] ring;
+    private final int keep;
+    private byte[] ring;
     private int next;
     private long total;
 
     Tail(int keep) {
-      this.ring = new byte[keep];
+      this.keep = keep;
     }
 
     void append(Pointer from, int n) {
       total += n;
-      int keep = ring.length;
       if (keep == 0) {
         return;
+      }
+      if (ring == null) {
+        ring = new byte[keep];
       }
       if (n >= keep) {
         from.read(n - keep, ring, 0, keep);
@@ -645,9 +651,11 @@ final class SpawnedPlugin implements AutoCloseable {
     }
 
     byte[] kept() {
-      int keep = ring.length;
       int size = (int) Math.min(total, keep);
       byte[] out = new byte[size];
+      if (size == 0) {
+        return out;
+      }
       if (total <= keep) {
         System.arraycopy(ring, 0, out, 0, size);
       } else {

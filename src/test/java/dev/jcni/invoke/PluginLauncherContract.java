@@ -170,6 +170,34 @@ abstract class PluginLauncherContract {
   }
 
   @Test
+  void keepsExactlyTheLastStderrBytesInTheirOrder() throws Exception {
+    Path script = tmp.resolve("bin/count-to-stderr");
+    Files.createDirectories(script.getParent());
+    Files.writeString(script, "#!/bin/sh\ncat > /dev/null\nseq 1 300000 >&2\n");
+    script.toFile().setExecutable(true, false);
+    StringBuilder all = new StringBuilder();
+    for (int i = 1; i <= 300000; i++) {
+      all.append(i).append('\n');
+    }
+    int keep = 100_003; // larger than a pipe read, not a multiple of anything
+    LaunchResult r =
+        launcher()
+            .launch(
+                new LaunchRequest(
+                    script,
+                    env(null),
+                    utf8("{}"),
+                    Deadline.after(Duration.ofSeconds(20)),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(1),
+                    1024,
+                    keep));
+    assertThat(r.exitStatus()).hasValue(0);
+    assertThat(r.stderrBytes()).isEqualTo(all.length());
+    assertThat(text(r.stderrTail())).isEqualTo(all.substring(all.length() - keep));
+  }
+
+  @Test
   void stopsReadingStdoutJustPastTheLimitAndStopsThePlugin() throws Exception {
     int limit = 64 * 1024;
     LaunchRequest req =

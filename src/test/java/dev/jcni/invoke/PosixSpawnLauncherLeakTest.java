@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link PosixSpawnLauncher} leaks nothing: after 10,000 calls of a small C plugin, and after
- * every way a call can fail, the JVM has as many open descriptors, threads and native buffers as
- * before, and no child left (running or zombie).
+ * {@link PosixSpawnLauncher} leaks nothing: after 10,000 calls of a small C plugin, and after every
+ * way a call can fail, the JVM has as many open descriptors, threads and native buffers as before,
+ * and no child left (running or zombie).
  */
 @Timeout(120)
 class PosixSpawnLauncherLeakTest {
@@ -141,7 +141,8 @@ class PosixSpawnLauncherLeakTest {
     try (FileChannel writer = FileChannel.open(busy, StandardOpenOption.WRITE)) {
       for (int i = 0; i < 200; i++) {
         assertThatThrownBy(() -> LAUNCHER.launch(request(busy, "ADD", Duration.ofSeconds(5), 64)))
-            .isInstanceOfSatisfying(SpawnException.class, e -> assertThat(e.isTextFileBusy()).isTrue());
+            .isInstanceOfSatisfying(
+                SpawnException.class, e -> assertThat(e.isTextFileBusy()).isTrue());
       }
     }
     for (int i = 0; i < 20; i++) {
@@ -152,7 +153,8 @@ class PosixSpawnLauncherLeakTest {
     }
     for (int i = 0; i < 10; i++) {
       LaunchResult r =
-          LAUNCHER.launch(request(Plugins.dir().resolve("hang"), "ADD", Duration.ofMillis(150), 64));
+          LAUNCHER.launch(
+              request(Plugins.dir().resolve("hang"), "ADD", Duration.ofMillis(150), 64));
       assertThat(r.ending()).isEqualTo(Ending.DEADLINE_EXCEEDED);
     }
     for (int i = 0; i < 5; i++) {

@@ -170,7 +170,8 @@ class PosixSpawnLauncherTest extends PluginLauncherContract {
   void reportsTheSignalOfADeathForCertain() throws Exception {
     LaunchResult r =
         LAUNCHER.launch(
-            request(Plugins.dir().resolve("sigkill-self"), List.of("PATH=" + System.getenv("PATH"))));
+            request(
+                Plugins.dir().resolve("sigkill-self"), List.of("PATH=" + System.getenv("PATH"))));
     assertThat(r.ending()).isEqualTo(Ending.EXITED);
     assertThat(r.signal()).hasValue(9);
     assertThat(r.exitStatus()).hasValue(128 + 9);

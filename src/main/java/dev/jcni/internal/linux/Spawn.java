@@ -229,8 +229,8 @@ public final class Spawn {
   }
 
   /**
-   * Why this class cannot be used on this system, if it cannot: not Linux on x86-64 or aarch64,
-   * JNA not loadable, or a C library older than glibc 2.34.
+   * Why this class cannot be used on this system, if it cannot: not Linux on x86-64 or aarch64, JNA
+   * not loadable, or a C library older than glibc 2.34.
    *
    * @return the reason, or empty when every call is available
    */
@@ -288,18 +288,18 @@ public final class Spawn {
    */
   public static void setNonBlocking(int fd) throws NativeCallException {
     if (Calls.fcntl(fd, F_SETFL, O_NONBLOCK) != 0) {
-      throw new NativeCallException("fcntl(" + fd + ", F_SETFL, O_NONBLOCK)", Native.getLastError());
+      throw new NativeCallException(
+          "fcntl(" + fd + ", F_SETFL, O_NONBLOCK)", Native.getLastError());
     }
   }
 
   /**
    * Starts a program with {@code posix_spawn}: {@code argv} is the path alone, the environment is
-   * exactly the given entries, descriptors 0, 1 and 2 are the given ones and every other
-   * descriptor is closed, the child leads a process group of its own (its id is the child's pid),
-   * its signal mask is empty and every signal has its default disposition (glibc's internal ones
-   * included). The native memory for
-   * the path, {@code argv}, {@code envp} and the spawn structures is one block, built once and
-   * freed before this method returns.
+   * exactly the given entries, descriptors 0, 1 and 2 are the given ones and every other descriptor
+   * is closed, the child leads a process group of its own (its id is the child's pid), its signal
+   * mask is empty and every signal has its default disposition (glibc's internal ones included).
+   * The native memory for the path, {@code argv}, {@code envp} and the spawn structures is one
+   * block, built once and freed before this method returns.
    *
    * @param path the program's absolute path, encoded, without a terminating NUL
    * @param environment the {@code NAME=value} entries, encoded, without terminating NULs
@@ -307,8 +307,8 @@ public final class Spawn {
    * @param stdout the descriptor that becomes the child's 1
    * @param stderr the descriptor that becomes the child's 2
    * @return the child's pid
-   * @throws NativeCallException if a call fails; for {@code posix_spawn} itself the error number
-   *     is that of the failed {@code execve} (for example {@code ENOENT}, {@code EACCES}, {@code
+   * @throws NativeCallException if a call fails; for {@code posix_spawn} itself the error number is
+   *     that of the failed {@code execve} (for example {@code ENOENT}, {@code EACCES}, {@code
    *     ETXTBSY}, {@code ENOEXEC})
    */
   public static int spawn(byte[] path, List<byte[]> environment, int stdin, int stdout, int stderr)
@@ -377,8 +377,7 @@ public final class Spawn {
           spawnCheck(
               Calls.posix_spawnattr_setflags(
                   attr,
-                  (short)
-                      (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
+                  (short) (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
               "posix_spawnattr_setflags");
           spawnCheck(Calls.posix_spawn(pid, pathC, actions, attr, argv, envp), "posix_spawn");
           return pid.getInt(0);
@@ -505,8 +504,8 @@ public final class Spawn {
   }
 
   /**
-   * Closes a descriptor. On Linux the descriptor is released even when {@code close} reports
-   * {@code EINTR} or {@code EIO}, so a failure is never retried.
+   * Closes a descriptor. On Linux the descriptor is released even when {@code close} reports {@code
+   * EINTR} or {@code EIO}, so a failure is never retried.
    *
    * @param fd the descriptor
    * @throws NativeCallException if {@code close} reports an error ({@code EBADF}: a bug)
@@ -568,8 +567,8 @@ public final class Spawn {
   }
 
   /**
-   * Describes an error number: the C library's text and the symbolic name, such as {@code Text
-   * file busy (ETXTBSY)}.
+   * Describes an error number: the C library's text and the symbolic name, such as {@code Text file
+   * busy (ETXTBSY)}.
    *
    * @param errno an error number
    * @return the description
