@@ -43,8 +43,11 @@ final class SpawnedPlugin implements AutoCloseable {
 
   private static final long REAP_AFTER_KILL_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-  /** One pipe's capacity on Linux: a read of this size empties a full pipe. */
+  /** One pipe's default capacity on Linux: a read of this size empties a full pipe. */
   private static final int READ_CHUNK = 64 * 1024;
+
+  /** A write of at most this many bytes to a pipe with room never blocks (POSIX). */
+  private static final int PIPE_BUF = 4096;
 
   private static final int POLLFDS_AT = 0;
   private static final int MAX_POLLFDS = 4;
@@ -95,8 +98,9 @@ final class SpawnedPlugin implements AutoCloseable {
   }
 
   /**
-   * Starts the plugin: three close-on-exec pipes, {@code posix_spawn}, then the parent's ends made
-   * non-blocking and the child's ends closed.
+   * Starts the plugin: three close-on-exec pipes, {@code posix_spawn}, then the child's ends
+   * closed, a pidfd opened and, only for stdin larger than {@code PIPE_BUF}, stdin made
+   * non-blocking.
    *
    * @throws SpawnException when {@code posix_spawn} (or the setting up of its arguments) fails
    * @throws IOException when the pipes or the pidfd cannot be made
@@ -136,9 +140,10 @@ final class SpawnedPlugin implements AutoCloseable {
         open.remove(Integer.valueOf(fd));
         Spawn.close(fd); // the child has its copies; EOF on our ends needs these closed
       }
-      Spawn.setNonBlocking(plugin.stdinFd);
-      Spawn.setNonBlocking(plugin.stdoutFd);
-      Spawn.setNonBlocking(plugin.stderrFd);
+      if (plugin.stdinLength > PIPE_BUF) {
+        // Up to PIPE_BUF bytes go into the fresh, empty pipe at once; more may not fit.
+        Spawn.setNonBlocking(plugin.stdinFd);
+      }
       plugin.pidfd = Spawn.pidfdOpen(pid);
       SpawnedPlugin started = plugin;
       plugin = null;
@@ -423,7 +428,11 @@ final class SpawnedPlugin implements AutoCloseable {
     return revents;
   }
 
-  /** Writes what fits; closes stdin at its end, or when the plugin has closed its end. */
+  /**
+   * Writes what fits; closes stdin at its end, or when the plugin has closed its end. Up to {@code
+   * PIPE_BUF} bytes are written at once into the fresh pipe; more go through a non-blocking
+   * descriptor, as {@code poll} makes room.
+   */
   private void writeStdin() throws IOException {
     while (stdinFd >= 0 && stdinWritten < stdinLength) {
       int n;
@@ -453,42 +462,30 @@ final class SpawnedPlugin implements AutoCloseable {
     }
   }
 
+  /**
+   * One read, after {@code poll} reported stdout readable: the descriptor is blocking (one {@code
+   * fcntl} less per call), and only the first read after such a report is sure not to block.
+   */
   private void readStdout() throws IOException {
-    while (stdoutFd >= 0 && !stdout.overflowed()) {
-      int want = Math.min(READ_CHUNK, stdout.room());
-      int n = Spawn.read(stdoutFd, readBuffer, want);
-      if (n < 0) {
-        return;
-      }
-      if (n == 0) {
-        int fd = stdoutFd;
-        stdoutFd = -1;
-        Spawn.close(fd);
-        return;
-      }
+    int n = Spawn.read(stdoutFd, readBuffer, Math.min(READ_CHUNK, stdout.room()));
+    if (n == 0) {
+      int fd = stdoutFd;
+      stdoutFd = -1;
+      Spawn.close(fd);
+    } else if (n > 0) {
       stdout.append(readBuffer, n);
-      if (n < want) {
-        return; // the pipe is empty now; poll says when there is more
-      }
     }
   }
 
+  /** One read, after {@code poll} reported stderr readable (see {@link #readStdout()}). */
   private void readStderr() throws IOException {
-    while (stderrFd >= 0) {
-      int n = Spawn.read(stderrFd, readBuffer, READ_CHUNK);
-      if (n < 0) {
-        return;
-      }
-      if (n == 0) {
-        int fd = stderrFd;
-        stderrFd = -1;
-        Spawn.close(fd);
-        return;
-      }
+    int n = Spawn.read(stderrFd, readBuffer, READ_CHUNK);
+    if (n == 0) {
+      int fd = stderrFd;
+      stderrFd = -1;
+      Spawn.close(fd);
+    } else if (n > 0) {
       stderr.append(readBuffer, n);
-      if (n < READ_CHUNK) {
-        return;
-      }
     }
   }
 
