@@ -58,9 +58,22 @@ public final class PluginExecutor {
   private final ExecOptions defaults;
   private final Map<LocatedPlugin.FileIdentity, VersionInfo> versions = new ConcurrentHashMap<>();
 
-  /** An executor with a {@link ProcessBuilderLauncher} and {@link ExecOptions#defaults()}. */
+  /**
+   * The system property that chooses the launcher of executors built without one: {@code
+   * posix_spawn} ({@link PosixSpawnLauncher}) or {@code processbuilder} ({@link
+   * ProcessBuilderLauncher}), for example {@code -Djcni.launcher=processbuilder}. Without it, the
+   * posix_spawn launcher is used where it is supported (Linux, glibc 2.34 or later, JNA loadable)
+   * and the ProcessBuilder one elsewhere; a value that cannot be honoured is logged as a warning
+   * and the default is used. It is read each time such an executor is built.
+   */
+  public static final String LAUNCHER_PROPERTY = "jcni.launcher";
+
+  /**
+   * An executor with the system's default launcher (see {@link #LAUNCHER_PROPERTY}) and {@link
+   * ExecOptions#defaults()}.
+   */
   public PluginExecutor() {
-    this(new ProcessBuilderLauncher(), ExecOptions.defaults());
+    this(LauncherChoice.systemDefault(), ExecOptions.defaults());
   }
 
   /**

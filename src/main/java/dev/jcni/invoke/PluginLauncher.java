@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * The process layer under {@link PluginExecutor}: starts one plugin process and supervises it.
- * Implementations must be thread-safe and must all pass the same contract tests; this one is {@link
- * ProcessBuilderLauncher}, a native {@code posix_spawn} launcher may come later.
+ * Implementations must be thread-safe and must all pass the same contract tests: {@link
+ * PosixSpawnLauncher} (the default on Linux) and {@link ProcessBuilderLauncher}.
  *
  * <p>The contract:
  *

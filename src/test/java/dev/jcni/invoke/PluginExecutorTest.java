@@ -33,11 +33,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class PluginExecutorTest {
-  private static final PluginExecutor EXECUTOR = new PluginExecutor();
+  private final PluginExecutor executor = newExecutor();
   private static final byte[] CONFIG =
       utf8("{\"cniVersion\":\"1.0.0\",\"name\":\"net\",\"type\":\"test\"}");
 
   @TempDir Path tmp;
+
+  /**
+   * An executor with the launcher under test: the system's default here (the posix_spawn launcher
+   * on Linux, see {@code LauncherChoiceTest}); {@link ProcessBuilderExecutorTest} runs every test
+   * again on {@link ProcessBuilderLauncher}.
+   */
+  PluginExecutor newExecutor() {
+    return new PluginExecutor();
+  }
 
   private static PluginInvocation add(Map<String, String> extra) {
     return new PluginInvocation(
@@ -54,7 +63,7 @@ class PluginExecutorTest {
 
   @Test
   void returnsTheStdoutOfASuccessfulAdd() throws Exception {
-    byte[] out = EXECUTOR.execute(Plugins.find("echo-plugin"), invocation(Verb.ADD));
+    byte[] out = executor.execute(Plugins.find("echo-plugin"), invocation(Verb.ADD));
     assertThat(text(out))
         .isEqualTo(
             "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"}],"
@@ -64,14 +73,14 @@ class PluginExecutorTest {
   @Test
   void delCheckGcAndStatusMayPrintNothing() throws Exception {
     for (Verb verb : List.of(Verb.DEL, Verb.CHECK, Verb.GC, Verb.STATUS)) {
-      assertThat(EXECUTOR.execute(Plugins.find("echo-plugin"), invocation(verb))).isEmpty();
+      assertThat(executor.execute(Plugins.find("echo-plugin"), invocation(verb))).isEmpty();
     }
   }
 
   @Test
   void passesOnlyTheCniVariablesPathAndTheExtrasByDefault() throws Exception {
     Path record = record();
-    EXECUTOR.execute(
+    executor.execute(
         Plugins.find("echo-plugin"), add(Map.of("JCNI_TEST_RECORD", record.toString())));
     assertThat(Plugins.recordedEnviron(record))
         .containsExactlyInAnyOrder(
@@ -97,12 +106,12 @@ class PluginExecutorTest {
             .orElseThrow(() -> new AssertionError("the test JVM has only PATH in its environment"));
     Path record = record();
     PluginInvocation inv = add(Map.of("JCNI_TEST_RECORD", record.toString()));
-    EXECUTOR.execute(Plugins.find("echo-plugin"), inv);
+    executor.execute(Plugins.find("echo-plugin"), inv);
     assertThat(Plugins.recordedEnviron(record))
         .doesNotContain(some.getKey() + "=" + some.getValue());
 
     ExecOptions inherit = ExecOptions.builder().inheritEnvironment(true).build();
-    EXECUTOR.execute(Plugins.find("echo-plugin"), inv, inherit);
+    executor.execute(Plugins.find("echo-plugin"), inv, inherit);
     assertThat(Plugins.recordedEnviron(record))
         .contains(some.getKey() + "=" + some.getValue())
         .contains("CNI_COMMAND=ADD");
@@ -111,7 +120,7 @@ class PluginExecutorTest {
   @Test
   void aPluginErrorCarriesTheCniErrorExitStatusAndStderr() throws Exception {
     LocatedPlugin plugin = Plugins.find("cni-error");
-    assertThatThrownBy(() -> EXECUTOR.execute(plugin, invocation(Verb.ADD)))
+    assertThatThrownBy(() -> executor.execute(plugin, invocation(Verb.ADD)))
         .isInstanceOfSatisfying(
             PluginErrorException.class,
             e -> {
@@ -140,7 +149,7 @@ class PluginExecutorTest {
         copy,
         Files.readString(copy).replace("exit \"${JCNI_TEST_EXIT:-0}\"", "echo oops >&2; exit 3"));
     LocatedPlugin plugin = PluginPath.of(List.of(copy.getParent())).find("garbage");
-    assertThatThrownBy(() -> EXECUTOR.execute(plugin, invocation(Verb.ADD)))
+    assertThatThrownBy(() -> executor.execute(plugin, invocation(Verb.ADD)))
         .isInstanceOfSatisfying(
             PluginErrorException.class,
             e -> {
@@ -156,7 +165,7 @@ class PluginExecutorTest {
 
   @Test
   void aDeathBySignalIsAPluginErrorNamingTheSignal() throws Exception {
-    assertThatThrownBy(() -> EXECUTOR.execute(Plugins.find("sigkill-self"), invocation(Verb.ADD)))
+    assertThatThrownBy(() -> executor.execute(Plugins.find("sigkill-self"), invocation(Verb.ADD)))
         .isInstanceOfSatisfying(
             PluginErrorException.class,
             e -> {
@@ -169,7 +178,7 @@ class PluginExecutorTest {
   void emptyStdoutOnAddOrVersionIsAProtocolError() throws Exception {
     LocatedPlugin plugin = Plugins.find("empty-output");
     for (Verb verb : List.of(Verb.ADD, Verb.VERSION)) {
-      assertThatThrownBy(() -> EXECUTOR.execute(plugin, invocation(verb)))
+      assertThatThrownBy(() -> executor.execute(plugin, invocation(verb)))
           .isInstanceOfSatisfying(
               PluginProtocolException.class,
               e -> {
@@ -182,13 +191,13 @@ class PluginExecutorTest {
                             + " on stdout");
               });
     }
-    assertThat(EXECUTOR.execute(plugin, invocation(Verb.DEL))).isEmpty();
+    assertThat(executor.execute(plugin, invocation(Verb.DEL))).isEmpty();
   }
 
   @Test
   void anErrorObjectWithExitStatusZeroIsAProtocolErrorCarryingTheError() throws Exception {
     for (Verb verb : List.of(Verb.ADD, Verb.DEL)) {
-      assertThatThrownBy(() -> EXECUTOR.execute(Plugins.find("error-exit-zero"), invocation(verb)))
+      assertThatThrownBy(() -> executor.execute(Plugins.find("error-exit-zero"), invocation(verb)))
           .isInstanceOfSatisfying(
               PluginProtocolException.class,
               e -> {
@@ -201,16 +210,16 @@ class PluginExecutorTest {
   @Test
   void garbageAndHalfDocumentsOnAddAreReturnedForTheCallerToDecode() throws Exception {
     // Decoding a result is the operations layer's job; the executor hands the bytes over intact.
-    assertThat(text(EXECUTOR.execute(Plugins.find("garbage"), invocation(Verb.ADD))))
+    assertThat(text(executor.execute(Plugins.find("garbage"), invocation(Verb.ADD))))
         .isEqualTo("<html>this is not JSON</html>\n");
-    assertThat(text(EXECUTOR.execute(Plugins.find("half-json"), invocation(Verb.ADD))))
+    assertThat(text(executor.execute(Plugins.find("half-json"), invocation(Verb.ADD))))
         .isEqualTo("{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"");
   }
 
   @Test
   void garbageOrAHalfDocumentAsVersionReplyIsAProtocolError() throws Exception {
     for (String type : List.of("garbage", "half-json")) {
-      PluginExecutor fresh = new PluginExecutor();
+      PluginExecutor fresh = newExecutor();
       assertThatThrownBy(() -> fresh.version(Plugins.find(type)))
           .isInstanceOfSatisfying(
               PluginProtocolException.class,
@@ -224,10 +233,10 @@ class PluginExecutorTest {
 
   @Test
   void aLatePluginTimesOutAtItsDeadline() throws Exception {
-    ExecOptions oneSecond = EXECUTOR.defaults().withDeadline(Duration.ofSeconds(1));
+    ExecOptions oneSecond = executor.defaults().withDeadline(Duration.ofSeconds(1));
     long start = System.nanoTime();
     assertThatThrownBy(
-            () -> EXECUTOR.execute(Plugins.find("hang"), invocation(Verb.ADD), oneSecond))
+            () -> executor.execute(Plugins.find("hang"), invocation(Verb.ADD), oneSecond))
         .isInstanceOfSatisfying(
             PluginTimeoutException.class,
             e -> {
@@ -246,8 +255,8 @@ class PluginExecutorTest {
     long start = System.nanoTime();
     assertThatThrownBy(
             () ->
-                EXECUTOR.execute(
-                    Plugins.find("hang"), invocation(Verb.DEL), EXECUTOR.defaults(), shared))
+                executor.execute(
+                    Plugins.find("hang"), invocation(Verb.DEL), executor.defaults(), shared))
         .isInstanceOf(PluginTimeoutException.class);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(took)
@@ -260,7 +269,7 @@ class PluginExecutorTest {
     ExecOptions opts = ExecOptions.builder().deadline(Duration.ofSeconds(1)).build();
     assertThatThrownBy(
             () ->
-                EXECUTOR.execute(
+                executor.execute(
                     Plugins.find("flood-stderr"),
                     add(Map.of("JCNI_TEST_STDERR_BYTES", "forever")),
                     opts))
@@ -289,7 +298,7 @@ class PluginExecutorTest {
             });
     sampler.start();
     long start = System.nanoTime();
-    assertThatThrownBy(() -> EXECUTOR.execute(Plugins.find("flood-stdout"), invocation(Verb.ADD)))
+    assertThatThrownBy(() -> executor.execute(Plugins.find("flood-stdout"), invocation(Verb.ADD)))
         .isInstanceOfSatisfying(
             PluginOutputTooLargeException.class,
             e -> {
@@ -325,7 +334,7 @@ class PluginExecutorTest {
     Path record = record();
     long start = System.nanoTime();
     byte[] out =
-        EXECUTOR.execute(
+        executor.execute(
             Plugins.find("background-child"), add(Map.of("JCNI_TEST_RECORD", record.toString())));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     Plugins.kill(Long.parseLong(Files.readString(record.resolve("child")).trim()));
@@ -338,7 +347,7 @@ class PluginExecutorTest {
   void aPluginThatDoesNotReadItsStdinSucceeds() throws Exception {
     PluginInvocation big =
         PluginInvocation.of(Verb.ADD, "c1", "", "eth0", "", "", new byte[2 * 1024 * 1024]);
-    assertThat(text(EXECUTOR.execute(Plugins.find("no-stdin-read"), big))).startsWith("{");
+    assertThat(text(executor.execute(Plugins.find("no-stdin-read"), big))).startsWith("{");
   }
 
   @Test
@@ -349,7 +358,7 @@ class PluginExecutorTest {
         new Thread(
             () -> {
               try {
-                EXECUTOR.execute(
+                executor.execute(
                     Plugins.find("hang"), add(Map.of("JCNI_TEST_RECORD", record.toString())));
               } catch (Throwable t) {
                 thrown.set(t);
@@ -382,7 +391,7 @@ class PluginExecutorTest {
             });
     release.start();
     try {
-      assertThat(text(EXECUTOR.execute(plugin, invocation(Verb.ADD), opts))).startsWith("{");
+      assertThat(text(executor.execute(plugin, invocation(Verb.ADD), opts))).startsWith("{");
     } finally {
       release.join();
     }
@@ -394,7 +403,7 @@ class PluginExecutorTest {
     LocatedPlugin plugin = PluginPath.of(List.of(copy.getParent())).find("busy");
     ExecOptions opts = ExecOptions.builder().textFileBusyRetry(3, Duration.ofMillis(10)).build();
     try (FileChannel writer = FileChannel.open(copy, StandardOpenOption.WRITE)) {
-      assertThatThrownBy(() -> EXECUTOR.execute(plugin, invocation(Verb.ADD), opts))
+      assertThatThrownBy(() -> executor.execute(plugin, invocation(Verb.ADD), opts))
           .isInstanceOfSatisfying(
               PluginLaunchException.class,
               e -> {
@@ -409,7 +418,7 @@ class PluginExecutorTest {
     Path record = record();
     Path copy = Plugins.recordingCopy("echo-plugin", tmp.resolve("bin/probe"), record);
     LocatedPlugin plugin = PluginPath.of(List.of(copy.getParent())).find("probe");
-    VersionInfo info = new PluginExecutor().version(plugin);
+    VersionInfo info = newExecutor().version(plugin);
 
     assertThat(info)
         .isEqualTo(new VersionInfo("1.1.0", List.of("0.3.1", "0.4.0", "1.0.0", "1.1.0")));
@@ -430,7 +439,7 @@ class PluginExecutorTest {
     Path record = record();
     Path copy = Plugins.recordingCopy("echo-plugin", tmp.resolve("bin/cached"), record);
     PluginPath path = PluginPath.of(List.of(copy.getParent()));
-    PluginExecutor executor = new PluginExecutor();
+    PluginExecutor executor = newExecutor();
 
     executor.version(path.find("cached"));
     executor.version(path.find("cached"));
@@ -447,15 +456,15 @@ class PluginExecutorTest {
   @Test
   void aPluginThatPredatesVersionSupportsOnly010() throws Exception {
     LocatedPlugin legacy = Plugins.find("legacy-version");
-    assertThat(new PluginExecutor().version(legacy)).isEqualTo(VersionInfo.LEGACY);
+    assertThat(newExecutor().version(legacy)).isEqualTo(VersionInfo.LEGACY);
   }
 
   @Test
   void requireSupportFailsForAVersionThePluginDoesNotList() throws Exception {
     LocatedPlugin plugin = Plugins.find("echo-plugin");
-    EXECUTOR.requireSupport(plugin, CniVersion.V1_0_0);
-    assertThat(EXECUTOR.supports(plugin, CniVersion.V0_2_0)).isFalse();
-    assertThatThrownBy(() -> EXECUTOR.requireSupport(plugin, CniVersion.V0_2_0))
+    executor.requireSupport(plugin, CniVersion.V1_0_0);
+    assertThat(executor.supports(plugin, CniVersion.V0_2_0)).isFalse();
+    assertThatThrownBy(() -> executor.requireSupport(plugin, CniVersion.V0_2_0))
         .isInstanceOfSatisfying(
             IncompatiblePluginVersionException.class,
             e -> {
@@ -478,7 +487,7 @@ class PluginExecutorTest {
     Files.createSymbolicLink(dir.resolve("linked"), real);
     LocatedPlugin plugin = PluginPath.of(List.of(dir)).find("linked");
     assertThat(plugin.realPath()).isEqualTo(real.toRealPath());
-    EXECUTOR.execute(plugin, invocation(Verb.ADD));
+    executor.execute(plugin, invocation(Verb.ADD));
     assertThat(Files.readAllLines(record.resolve("argv")))
         .containsExactly(dir.resolve("linked").toString());
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jcni.invoke.LaunchResult.Ending;
+import java.io.FileInputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +87,31 @@ abstract class PluginLauncherContract {
   }
 
   @Test
+  void thePluginInheritsNoDescriptorOfTheJvm() throws Exception {
+    Path record = record();
+    Path marker = Files.writeString(tmp.resolve("jvm-only"), "not for plugins");
+    Path script = tmp.resolve("bin/list-fds");
+    Files.createDirectories(script.getParent());
+    Files.writeString(
+        script,
+        "#!/bin/sh\n"
+            + "cat > /dev/null\n"
+            + "for f in /proc/$$/fd/*; do readlink \"$f\"; done > \"$JCNI_TEST_RECORD/fds\"\n"
+            + "printf '{}'\n");
+    script.toFile().setExecutable(true, false);
+    try (FileInputStream open = new FileInputStream(marker.toFile())) {
+      // The control: the JDK opened the file without close-on-exec, so only the launcher can
+      // keep it from the plugin.
+      assertThat(Plugins.inheritableDescriptorsOf(marker)).isNotEmpty();
+      LaunchResult r = launcher().launch(request(script, env(record), utf8("{}")));
+      assertThat(r.exitStatus()).hasValue(0);
+    }
+    List<String> fds = Files.readAllLines(record.resolve("fds"));
+    assertThat(fds).as("targets of the plugin's descriptors").isNotEmpty();
+    assertThat(fds).doesNotContain(marker.toString());
+  }
+
+  @Test
   void writesStdinByteForByteThenClosesIt() throws Exception {
     Path record = record();
     byte[] small = utf8("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"echo-plugin\"}\n");
@@ -141,6 +167,34 @@ abstract class PluginLauncherContract {
     assertThat(tail).endsWith(last);
     assertThat(tail.substring(0, tail.length() - last.length())).matches("e+");
     assertThat(text(r.stdout())).startsWith("{\"cniVersion\"");
+  }
+
+  @Test
+  void keepsExactlyTheLastStderrBytesInTheirOrder() throws Exception {
+    Path script = tmp.resolve("bin/count-to-stderr");
+    Files.createDirectories(script.getParent());
+    Files.writeString(script, "#!/bin/sh\ncat > /dev/null\nseq 1 300000 >&2\n");
+    script.toFile().setExecutable(true, false);
+    StringBuilder all = new StringBuilder();
+    for (int i = 1; i <= 300000; i++) {
+      all.append(i).append('\n');
+    }
+    int keep = 100_003; // larger than a pipe read, not a multiple of anything
+    LaunchResult r =
+        launcher()
+            .launch(
+                new LaunchRequest(
+                    script,
+                    env(null),
+                    utf8("{}"),
+                    Deadline.after(Duration.ofSeconds(20)),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(1),
+                    1024,
+                    keep));
+    assertThat(r.exitStatus()).hasValue(0);
+    assertThat(r.stderrBytes()).isEqualTo(all.length());
+    assertThat(text(r.stderrTail())).isEqualTo(all.substring(all.length() - keep));
   }
 
   @Test

@@ -40,6 +40,25 @@ final class Plugins {
     return PluginPath.of(List.of(dir())).find(type);
   }
 
+  /**
+   * Compiles a C program with the machine's {@code cc} into {@code target/test-plugins/NAME}. The
+   * build machines have a C compiler ({@code bin/setup} installs one): its absence is a failure,
+   * not a reason to skip.
+   */
+  static Path compile(String name, String cSource) throws IOException, InterruptedException {
+    Path out = Files.createDirectories(testdata().getParent().resolve("target/test-plugins"));
+    Path source = out.resolve(name + ".c");
+    Files.writeString(source, cSource);
+    Path exe = out.resolve(name);
+    Process cc =
+        new ProcessBuilder("cc", "-O2", "-o", exe.toString(), source.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(cc.waitFor()).as("cc %s: %s", source, output).isZero();
+    return exe;
+  }
+
   /** Copies a test plugin (or any file) to {@code dest}, keeping it executable. */
   static Path copy(Path source, Path dest) throws IOException {
     Files.createDirectories(dest.getParent());
@@ -110,6 +129,35 @@ final class Plugins {
   /** Kills a process a test left behind on purpose. */
   static void kill(long pid) {
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  /**
+   * The descriptors of this JVM open on {@code file} without close-on-exec (from {@code
+   * /proc/self/fdinfo}), which a child would inherit unless its launcher closes them.
+   */
+  static List<Integer> inheritableDescriptorsOf(Path file) throws IOException {
+    List<Integer> found = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        String target;
+        String info;
+        try {
+          target = Files.readSymbolicLink(fd).toString();
+          info = Files.readString(Path.of("/proc/self/fdinfo").resolve(fd.getFileName()));
+        } catch (IOException e) {
+          continue; // closed meanwhile (the listing's own descriptor, for one)
+        }
+        for (String line : info.split("\n")) {
+          // flags are octal; O_CLOEXEC is 02000000
+          if (line.startsWith("flags:")
+              && target.equals(file.toString())
+              && (Long.parseLong(line.substring(6).trim(), 8) & 02000000) == 0) {
+            found.add(Integer.parseInt(fd.getFileName().toString()));
+          }
+        }
+      }
+    }
+    return found;
   }
 
   static byte[] utf8(String s) {

@@ -1,0 +1,665 @@
+package dev.jcni.invoke;
+
+import com.sun.jna.Pointer;
+import dev.jcni.internal.linux.NativeBuffer;
+import dev.jcni.internal.linux.NativeCallException;
+import dev.jcni.internal.linux.Spawn;
+import dev.jcni.invoke.LaunchResult.Ending;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One plugin process started by {@link PosixSpawnLauncher}, and its supervision by the calling
+ * thread alone: a {@code poll} loop over the stdin, stdout and stderr pipes and a pidfd that
+ * becomes readable when the plugin exits.
+ *
+ * <p>{@link #close()} is the one place that releases everything, on every path: the plugin is
+ * reaped (killed first, with its process group, if it is still running because supervision failed
+ * or never started), every descriptor is closed and the native buffer is freed.
+ */
+final class SpawnedPlugin implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SpawnedPlugin.class);
+
+  /** The longest single wait, so that an interrupt is noticed within it. */
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Without a pidfd the exit is found by {@code waitpid(WNOHANG)}: how often, once output ends. */
+  private static final long EXIT_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /** How often, during the grace period, whether processes of the group still run is checked. */
+  private static final long GROUP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private static final long REAP_AFTER_KILL_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** One pipe's default capacity on Linux: a read of this size empties a full pipe. */
+  private static final int READ_CHUNK = 64 * 1024;
+
+  /** A write of at most this many bytes to a pipe with room never blocks (POSIX). */
+  private static final int PIPE_BUF = 4096;
+
+  private static final int POLLFDS_AT = 0;
+  private static final int MAX_POLLFDS = 4;
+  private static final int STATUS_AT = POLLFDS_AT + MAX_POLLFDS * Spawn.POLLFD_SIZE;
+  private static final int READ_AT = STATUS_AT + 8;
+  private static final int STDIN_AT = READ_AT + READ_CHUNK;
+
+  private static final short READABLE = Spawn.POLLIN | Spawn.POLLHUP | Spawn.POLLERR;
+  private static final short WRITABLE = Spawn.POLLOUT | Spawn.POLLHUP | Spawn.POLLERR;
+
+  private final LaunchRequest request;
+  private final int pid;
+  private final NativeBuffer io;
+  private final Pointer pollfds;
+  private final Pointer status;
+  private final Pointer readBuffer;
+  private final Pointer stdin;
+  private final int stdinLength;
+  private final Head stdout;
+  private final Tail stderr;
+
+  // Descriptors of this process; -1 once closed.
+  private int stdinFd;
+  private int stdoutFd;
+  private int stderrFd;
+  private int pidfd = -1;
+
+  private int stdinWritten;
+  private boolean reaped;
+  private int waitStatus;
+
+  private SpawnedPlugin(LaunchRequest request, int pid, int stdinFd, int stdoutFd, int stderrFd) {
+    this.request = request;
+    this.pid = pid;
+    this.stdinFd = stdinFd;
+    this.stdoutFd = stdoutFd;
+    this.stderrFd = stderrFd;
+    byte[] data = request.stdin();
+    this.stdinLength = data.length;
+    this.io = NativeBuffer.allocate(STDIN_AT + Math.max(1, stdinLength));
+    this.pollfds = io.at(POLLFDS_AT, MAX_POLLFDS * Spawn.POLLFD_SIZE);
+    this.status = io.at(STATUS_AT, 8);
+    this.readBuffer = io.at(READ_AT, READ_CHUNK);
+    this.stdin = io.at(STDIN_AT, Math.max(1, stdinLength));
+    stdin.write(0, data, 0, stdinLength);
+    this.stdout = new Head(request.stdoutLimit());
+    this.stderr = new Tail(request.stderrTail());
+  }
+
+  /**
+   * Starts the plugin: three close-on-exec pipes, {@code posix_spawn}, then the child's ends
+   * closed, a pidfd opened and, only for stdin larger than {@code PIPE_BUF}, stdin made
+   * non-blocking.
+   *
+   * @throws SpawnException when {@code posix_spawn} (or the setting up of its arguments) fails
+   * @throws IOException when the pipes or the pidfd cannot be made
+   */
+  static SpawnedPlugin start(LaunchRequest request) throws IOException {
+    byte[] path = fileName(request.executable());
+    List<byte[]> environment = new ArrayList<>(request.environment().size());
+    for (String entry : request.environment()) {
+      environment.add(entry.getBytes(StandardCharsets.UTF_8));
+    }
+    List<Integer> open = new ArrayList<>(6);
+    SpawnedPlugin plugin = null;
+    try {
+      int[] in = pipe(open);
+      int[] out = pipe(open);
+      int[] err = pipe(open);
+      int pid;
+      try {
+        pid = Spawn.spawn(path, environment, in[0], out[1], err[1]);
+      } catch (NativeCallException e) {
+        throw new SpawnException(
+            request.executable(), Spawn.strerror(e.errno()), OptionalInt.of(e.errno()), e);
+      }
+      open.removeAll(List.of(in[1], out[0], err[0]));
+      try {
+        plugin = new SpawnedPlugin(request, pid, in[1], out[0], err[0]);
+      } finally {
+        if (plugin == null) {
+          // Cannot even allocate the supervision buffer: do not leave the child behind.
+          killAndReapAbandoned(pid);
+          for (int fd : List.of(in[1], out[0], err[0])) {
+            closeQuietly(fd);
+          }
+        }
+      }
+      for (int fd : List.of(in[0], out[1], err[1])) {
+        open.remove(Integer.valueOf(fd));
+        Spawn.close(fd); // the child has its copies; EOF on our ends needs these closed
+      }
+      if (plugin.stdinLength > PIPE_BUF) {
+        // Up to PIPE_BUF bytes go into the fresh, empty pipe at once; more may not fit.
+        Spawn.setNonBlocking(plugin.stdinFd);
+      }
+      plugin.pidfd = Spawn.pidfdOpen(pid);
+      SpawnedPlugin started = plugin;
+      plugin = null;
+      return started;
+    } finally {
+      for (int fd : open) {
+        closeQuietly(fd);
+      }
+      if (plugin != null) {
+        plugin.close();
+      }
+    }
+  }
+
+  private static int[] pipe(List<Integer> open) throws NativeCallException {
+    int[] fds = Spawn.pipe();
+    open.add(fds[0]);
+    open.add(fds[1]);
+    return fds;
+  }
+
+  /** The path as the JDK encodes file names, so that it names the same file as {@code Files}. */
+  private static byte[] fileName(Path path) {
+    String jnu = System.getProperty("sun.jnu.encoding");
+    Charset charset = Charset.defaultCharset();
+    if (jnu != null && Charset.isSupported(jnu)) {
+      charset = Charset.forName(jnu);
+    }
+    return path.toString().getBytes(charset);
+  }
+
+  /**
+   * Feeds stdin, reads the output within the bounds, stops the plugin when a bound is hit and reaps
+   * it.
+   *
+   * @param started when the launch began, for {@link LaunchResult#elapsed()}
+   */
+  LaunchResult supervise(long started) throws IOException, InterruptedException {
+    boolean interrupted = false;
+    Ending ending;
+    writeStdin();
+    while (true) {
+      if (stdout.overflowed()) {
+        ending = Ending.OUTPUT_LIMIT_EXCEEDED;
+        break;
+      }
+      if (reaped) {
+        ending = Ending.EXITED;
+        break;
+      }
+      long remaining = request.deadline().remainingNanos();
+      if (remaining == 0) {
+        ending = Ending.DEADLINE_EXCEEDED;
+        break;
+      }
+      if (Thread.interrupted()) {
+        interrupted = true;
+        ending = Ending.DEADLINE_EXCEEDED; // not reported: InterruptedException is thrown
+        break;
+      }
+      pollOnce(Math.min(remaining, SLICE_NANOS));
+    }
+
+    closeStdin();
+    boolean killed = false;
+    boolean sentTerm = false;
+    if (!reaped) {
+      sentTerm = true;
+      Stop stop = stop();
+      killed = stop.killed;
+      interrupted |= stop.interrupted;
+    }
+
+    boolean abandoned = false;
+    long drainEnd = System.nanoTime() + request.drainAfterExit().toNanos();
+    while (!interrupted && outputOpen()) {
+      long left = drainEnd - System.nanoTime();
+      if (left <= 0) {
+        abandoned = true;
+        break;
+      }
+      if (Thread.interrupted()) {
+        interrupted = true;
+        break;
+      }
+      pollOnce(Math.min(left, SLICE_NANOS));
+    }
+    if (abandoned) {
+      LOG.warn(
+          "{} exited but a process it started still holds its stdout or stderr open; stopped"
+              + " reading after the {} ms drain period",
+          request.executable(),
+          request.drainAfterExit().toMillis());
+    }
+    if (ending == Ending.EXITED && stdout.overflowed()) {
+      ending = Ending.OUTPUT_LIMIT_EXCEEDED;
+    }
+    if (interrupted) {
+      throw new InterruptedException(
+          "plugin call interrupted; " + request.executable() + " was stopped");
+    }
+
+    OptionalInt exitStatus = OptionalInt.empty();
+    OptionalInt signal = OptionalInt.empty();
+    if (reaped) {
+      int termsig = waitStatus & 0x7f;
+      if (termsig == 0) {
+        exitStatus = OptionalInt.of((waitStatus >> 8) & 0xff);
+      } else {
+        // The wait status says it for certain; 128 + n is the JDK's and the shell's convention.
+        signal = OptionalInt.of(termsig);
+        exitStatus = OptionalInt.of(128 + termsig);
+      }
+    }
+    if (sentTerm && !reaped) {
+      LOG.warn("{} (pid {}) did not exit within 2 s of SIGKILL", request.executable(), pid);
+    }
+    return new LaunchResult(
+        ending,
+        exitStatus,
+        signal,
+        stdout.kept(),
+        stderr.kept(),
+        stderr.total(),
+        Duration.ofNanos(System.nanoTime() - started),
+        abandoned,
+        killed);
+  }
+
+  /** How a stop went. */
+  private static final class Stop {
+    final boolean killed;
+    final boolean interrupted;
+
+    Stop(boolean killed, boolean interrupted) {
+      this.killed = killed;
+      this.interrupted = interrupted;
+    }
+  }
+
+  /**
+   * SIGTERM to the plugin's process group; the grace period for every process of the group to exit,
+   * output still being read; SIGKILL to the group if any is left. Not interruptible: an interrupt
+   * is remembered and reported.
+   */
+  private Stop stop() throws IOException {
+    boolean interrupted = false;
+    // The plugin is not reaped yet, so its pid, and with it the group id, cannot be reused.
+    Spawn.kill(-pid, Spawn.SIGTERM);
+    long graceEnd = System.nanoTime() + request.terminateGrace().toNanos();
+    while (!reaped && System.nanoTime() < graceEnd) {
+      interrupted |= Thread.interrupted();
+      pollOnce(Math.min(graceEnd - System.nanoTime(), SLICE_NANOS));
+    }
+    boolean groupLeft = !reaped || groupRunning();
+    while (groupLeft && System.nanoTime() < graceEnd) {
+      interrupted |= Thread.interrupted();
+      pollOnce(Math.min(graceEnd - System.nanoTime(), GROUP_CHECK_NANOS));
+      groupLeft = !reaped || groupRunning();
+    }
+    boolean killed = false;
+    if (groupLeft) {
+      killed = Spawn.kill(-pid, Spawn.SIGKILL);
+      LOG.debug(
+          "{} (pid {}) or a process it started outlived SIGTERM by {} ms; sent SIGKILL",
+          request.executable(),
+          pid,
+          request.terminateGrace().toMillis());
+    }
+    long reapEnd = System.nanoTime() + REAP_AFTER_KILL_NANOS;
+    while (!reaped && System.nanoTime() < reapEnd) {
+      interrupted |= Thread.interrupted();
+      pollOnce(Math.min(reapEnd - System.nanoTime(), SLICE_NANOS));
+    }
+    return new Stop(killed, interrupted);
+  }
+
+  /**
+   * Whether a process of the plugin's group still runs. The group's id is the plugin's pid. A
+   * zombie does not count: it has exited, and whether it is reaped is up to its new parent.
+   */
+  private boolean groupRunning() {
+    try {
+      if (!Spawn.kill(-pid, 0)) {
+        return false;
+      }
+    } catch (NativeCallException e) {
+      // EPERM: some member runs as another user; look in /proc instead
+    }
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"))) {
+      for (Path proc : procs) {
+        String name = proc.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        String stat;
+        try {
+          stat = Files.readString(proc.resolve("stat"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+          continue; // exited meanwhile
+        }
+        // "pid (comm) S ppid pgrp ...": comm may hold anything, the fields follow the last ')'.
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+          continue;
+        }
+        String[] fields = stat.substring(close + 1).trim().split(" ", 4);
+        if (fields.length >= 3
+            && !fields[0].equals("Z")
+            && fields[2].equals(Integer.toString(pid))) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      return true; // cannot tell: let the grace period run out and SIGKILL the group
+    }
+    return false;
+  }
+
+  /** Whether output is still to be read: a pipe not at its end, stdout not past its limit. */
+  private boolean outputOpen() {
+    return (stdoutFd >= 0 && !stdout.overflowed()) || stderrFd >= 0;
+  }
+
+  /** One {@code poll} over what is still open, then the work it reports. */
+  private void pollOnce(long timeoutNanos) throws IOException {
+    boolean writeIn = stdinFd >= 0;
+    boolean readOut = stdoutFd >= 0 && !stdout.overflowed();
+    boolean readErr = stderrFd >= 0;
+    boolean watchExit = !reaped && pidfd >= 0;
+    int n = 0;
+    int inAt = writeIn ? n++ : -1;
+    int outAt = readOut ? n++ : -1;
+    int errAt = readErr ? n++ : -1;
+    int exitAt = watchExit ? n++ : -1;
+    setPollfd(inAt, stdinFd, Spawn.POLLOUT);
+    setPollfd(outAt, stdoutFd, Spawn.POLLIN);
+    setPollfd(errAt, stderrFd, Spawn.POLLIN);
+    setPollfd(exitAt, pidfd, Spawn.POLLIN);
+    long timeout = timeoutNanos;
+    if (!reaped && pidfd < 0 && !readOut && !readErr) {
+      timeout = Math.min(timeout, EXIT_CHECK_NANOS);
+    }
+    int millis = (int) Math.min(Integer.MAX_VALUE, (Math.max(0, timeout) + 999_999) / 1_000_000);
+    int ready = Spawn.poll(pollfds, n, millis);
+    if (ready > 0) {
+      if ((revents(inAt) & WRITABLE) != 0) {
+        writeStdin();
+      }
+      if ((revents(outAt) & READABLE) != 0) {
+        readStdout();
+      }
+      if ((revents(errAt) & READABLE) != 0) {
+        readStderr();
+      }
+      if ((revents(exitAt) & Spawn.POLLIN) != 0) {
+        tryReap();
+      }
+    }
+    if (!reaped && pidfd < 0) {
+      tryReap();
+    }
+  }
+
+  private void setPollfd(int index, int fd, short events) {
+    if (index >= 0) {
+      long at = (long) index * Spawn.POLLFD_SIZE;
+      pollfds.setInt(at, fd);
+      pollfds.setShort(at + 4, events);
+      pollfds.setShort(at + 6, (short) 0);
+    }
+  }
+
+  private short revents(int index) {
+    if (index < 0) {
+      return 0;
+    }
+    short revents = pollfds.getShort((long) index * Spawn.POLLFD_SIZE + 6);
+    if ((revents & Spawn.POLLNVAL) != 0) {
+      throw new IllegalStateException("poll: descriptor not open (a bug in the launcher)");
+    }
+    return revents;
+  }
+
+  /**
+   * Writes what fits; closes stdin at its end, or when the plugin has closed its end. Up to {@code
+   * PIPE_BUF} bytes are written at once into the fresh pipe; more go through a non-blocking
+   * descriptor, as {@code poll} makes room.
+   */
+  private void writeStdin() throws IOException {
+    while (stdinFd >= 0 && stdinWritten < stdinLength) {
+      int n;
+      try {
+        n = Spawn.write(stdinFd, stdin.share(stdinWritten), stdinLength - stdinWritten);
+      } catch (NativeCallException e) {
+        if (e.errno() != Spawn.EPIPE) {
+          throw e;
+        }
+        // The plugin exited or closed stdin without reading it all: not an error in itself.
+        LOG.debug("plugin did not read all of its stdin: {}", e.getMessage());
+        break;
+      }
+      if (n < 0) {
+        return; // full: poll says when it drains
+      }
+      stdinWritten += n;
+    }
+    closeStdin();
+  }
+
+  private void closeStdin() throws NativeCallException {
+    if (stdinFd >= 0) {
+      int fd = stdinFd;
+      stdinFd = -1;
+      Spawn.close(fd);
+    }
+  }
+
+  /**
+   * One read, after {@code poll} reported stdout readable: the descriptor is blocking (one {@code
+   * fcntl} less per call), and only the first read after such a report is sure not to block.
+   */
+  private void readStdout() throws IOException {
+    int n = Spawn.read(stdoutFd, readBuffer, Math.min(READ_CHUNK, stdout.room()));
+    if (n == 0) {
+      int fd = stdoutFd;
+      stdoutFd = -1;
+      Spawn.close(fd);
+    } else if (n > 0) {
+      stdout.append(readBuffer, n);
+    }
+  }
+
+  /** One read, after {@code poll} reported stderr readable (see {@link #readStdout()}). */
+  private void readStderr() throws IOException {
+    int n = Spawn.read(stderrFd, readBuffer, READ_CHUNK);
+    if (n == 0) {
+      int fd = stderrFd;
+      stderrFd = -1;
+      Spawn.close(fd);
+    } else if (n > 0) {
+      stderr.append(readBuffer, n);
+    }
+  }
+
+  private void tryReap() throws IOException {
+    int r;
+    try {
+      r = Spawn.waitpid(pid, status, false);
+    } catch (NativeCallException e) {
+      // ECHILD: someone else reaped it (SIGCHLD ignored, or a waitpid(-1) elsewhere in the JVM).
+      // Its pid may be reused already: never signal it again.
+      reaped = true;
+      waitStatus = -1;
+      throw new IOException(
+          "lost track of " + request.executable() + " (pid " + pid + "): " + e.getMessage(), e);
+    }
+    if (r == pid) {
+      reaped = true;
+      waitStatus = status.getInt(0);
+    }
+  }
+
+  /**
+   * Releases everything: if the plugin has not been reaped (supervision failed), SIGKILL to its
+   * group and a bounded wait for it; a plugin that cannot be reaped even then is handed to a thread
+   * that waits for it, so that it never stays a zombie. Then every descriptor is closed and the
+   * native buffer freed.
+   */
+  @Override
+  public void close() {
+    try {
+      if (!reaped) {
+        try {
+          Spawn.kill(-pid, Spawn.SIGKILL);
+          long end = System.nanoTime() + REAP_AFTER_KILL_NANOS;
+          while (!reaped && System.nanoTime() < end) {
+            closeStdin();
+            pollOnce(Math.min(end - System.nanoTime(), SLICE_NANOS));
+          }
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("while stopping {} (pid {}): {}", request.executable(), pid, e.toString());
+        }
+        if (!reaped) {
+          reapLater(pid);
+        }
+      }
+    } finally {
+      closeQuietly(stdinFd);
+      closeQuietly(stdoutFd);
+      closeQuietly(stderrFd);
+      closeQuietly(pidfd);
+      stdinFd = stdoutFd = stderrFd = pidfd = -1;
+      io.close();
+    }
+  }
+
+  /** On a path where the plugin was started but nothing else could be set up. */
+  private static void killAndReapAbandoned(int pid) {
+    try {
+      Spawn.kill(-pid, Spawn.SIGKILL);
+    } catch (NativeCallException e) {
+      LOG.debug("kill({}) failed: {}", -pid, e.getMessage());
+    }
+    reapLater(pid);
+  }
+
+  /** A thread that blocks in {@code waitpid} until the process exits: never a zombie. */
+  private static void reapLater(int pid) {
+    LOG.warn("plugin process {} could not be reaped yet; a thread waits for it", pid);
+    Thread reaper =
+        new Thread(
+            () -> {
+              try (NativeBuffer status = NativeBuffer.allocate(8)) {
+                Spawn.waitpid(pid, status.at(0, 8), true);
+              } catch (NativeCallException e) {
+                LOG.debug("waitpid({}) failed: {}", pid, e.getMessage());
+              }
+            },
+            "jcni-reaper-" + pid);
+    reaper.setDaemon(true);
+    reaper.start();
+  }
+
+  private static void closeQuietly(int fd) {
+    if (fd >= 0) {
+      try {
+        Spawn.close(fd);
+      } catch (NativeCallException e) {
+        LOG.debug("{}", e.getMessage());
+      }
+    }
+  }
+
+  /** The first bytes of stdout: at most {@code limit + 1}; more than {@code limit} is overflow. */
+  private static final class Head {
+    private final int limit;
+    private byte[] buf;
+    private int len;
+
+    Head(int limit) {
+      this.limit = limit;
+      this.buf = new byte[Math.min(limit + 1, 8192)];
+    }
+
+    int room() {
+      return limit + 1 - len;
+    }
+
+    boolean overflowed() {
+      return len > limit;
+    }
+
+    void append(Pointer from, int n) {
+      if (len + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(len + n, Math.min(limit + 1, buf.length * 2)));
+      }
+      from.read(0, buf, len, n);
+      len += n;
+    }
+
+    byte[] kept() {
+      return Arrays.copyOf(buf, len);
+    }
+  }
+
+  /**
+   * The last {@code keep} bytes of stderr in a ring, and the count of all bytes. The ring is
+   * allocated when the first byte arrives: most plugins write nothing to stderr.
+   */
+  private static final class Tail {
+    private final int keep;
+    private byte[] ring;
+    private int next;
+    private long total;
+
+    Tail(int keep) {
+      this.keep = keep;
+    }
+
+    void append(Pointer from, int n) {
+      total += n;
+      if (keep == 0) {
+        return;
+      }
+      if (ring == null) {
+        ring = new byte[keep];
+      }
+      if (n >= keep) {
+        from.read(n - keep, ring, 0, keep);
+        next = 0;
+        return;
+      }
+      int first = Math.min(n, keep - next);
+      from.read(0, ring, next, first);
+      from.read(first, ring, 0, n - first);
+      next = (next + n) % keep;
+    }
+
+    long total() {
+      return total;
+    }
+
+    byte[] kept() {
+      int size = (int) Math.min(total, keep);
+      byte[] out = new byte[size];
+      if (size == 0) {
+        return out;
+      }
+      if (total <= keep) {
+        System.arraycopy(ring, 0, out, 0, size);
+      } else {
+        System.arraycopy(ring, next, out, 0, keep - next);
+        System.arraycopy(ring, 0, out, keep - next, next);
+      }
+      return out;
+    }
+  }
+}
