@@ -69,7 +69,7 @@ public final class CniClient {
   private CniClient(Builder b) throws CacheException {
     ExecOptions options = b.options;
     PluginExecutor executor =
-        b.launcher == null ? new PluginExecutor() : new PluginExecutor(b.launcher, options);
+        b.launcher == null ? new PluginExecutor(options) : new PluginExecutor(b.launcher, options);
     this.listener = b.listener;
     this.calls = new PluginCalls(b.path, executor, options, listener, b.maxConcurrentPlugins);
     this.cache = ResultCache.open(b.cacheDir);

@@ -7,7 +7,6 @@ import dev.jcni.InvalidNameException;
 import dev.jcni.internal.json.Json;
 import dev.jcni.invoke.LocatedPlugin;
 import dev.jcni.invoke.PluginExecutor;
-import dev.jcni.invoke.ProcessBuilderLauncher;
 import dev.jcni.result.VersionInfo;
 import java.util.List;
 
@@ -43,7 +42,7 @@ final class VersionCommand implements Command {
   public int run(Call call) throws CniException, InterruptedException {
     call.expectPositionals(1, 1, "TYPE");
     CnitoolEnvironment env = CnitoolEnvironment.of(call);
-    PluginExecutor executor = new PluginExecutor(new ProcessBuilderLauncher(), env.execOptions());
+    PluginExecutor executor = new PluginExecutor(env.execOptions());
     LocatedPlugin plugin;
     try {
       plugin = env.pluginPath().find(call.positional(0));

@@ -77,6 +77,16 @@ public final class PluginExecutor {
   }
 
   /**
+   * An executor with the system's default launcher (see {@link #LAUNCHER_PROPERTY}) and the given
+   * default options.
+   *
+   * @param defaults the options of calls that do not pass their own
+   */
+  public PluginExecutor(ExecOptions defaults) {
+    this(LauncherChoice.systemDefault(), defaults);
+  }
+
+  /**
    * An executor with the given process layer and default options.
    *
    * @param launcher the process layer
