@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Atomic writes.</b> An entry is written to a temporary file in {@code results-tmp/}
- *       beside {@code results/} (named {@code .jcnitmp.<random>}, same file system), forced to
- *       disk, renamed over the entry's name, and {@code results/} is forced too. A reader never
+ *       beside {@code results/} (named {@code .jcnitmp.<random>}, same file system) and renamed
+ *       over the entry's name; with {@link Durability#SYNCED} the file and {@code results/} are
+ *       also forced to disk (see {@link Durability} for why that is not the default). A reader never
  *       sees a half-written or empty entry, and libcni's listing, which reads every file in {@code
  *       results/}, never sees a temporary file, even one left by a crash. Temporary files older
  *       than five minutes (a writer that crashed) are removed by {@link #open}.
@@ -100,10 +101,12 @@ public final class ResultCache {
   private final Path quarantineDir;
   private final Path tempDir;
   private final Clock clock;
+  private final Durability durability;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
-  private ResultCache(Path cacheDir, Clock clock) {
+  private ResultCache(Path cacheDir, Clock clock, Durability durability) {
     this.cacheDir = cacheDir;
+    this.durability = durability;
     this.resultsDir = cacheDir.resolve(RESULTS_DIR);
     this.quarantineDir = cacheDir.resolve(QUARANTINE_DIR);
     this.tempDir = cacheDir.resolve(TEMP_DIR);
@@ -122,11 +125,30 @@ public final class ResultCache {
    * @throws CacheException if {@code results/} exists but is a symbolic link or not a directory
    */
   public static ResultCache open(Path cacheDir) throws CacheException {
-    return open(cacheDir, Clock.systemUTC());
+    return open(cacheDir, Durability.ATOMIC);
+  }
+
+  /**
+   * Opens the cache in {@code cacheDir} with the given durability.
+   *
+   * @param cacheDir the cache directory; need not exist yet
+   * @param durability whether writes are also forced to disk
+   * @return the cache
+   * @throws CacheException if {@code results/} exists but is a symbolic link or not a directory
+   */
+  public static ResultCache open(Path cacheDir, Durability durability) throws CacheException {
+    return open(cacheDir, Clock.systemUTC(), durability);
   }
 
   static ResultCache open(Path cacheDir, Clock clock) throws CacheException {
-    ResultCache cache = new ResultCache(cacheDir.toAbsolutePath().normalize(), clock);
+    return open(cacheDir, clock, Durability.ATOMIC);
+  }
+
+  static ResultCache open(Path cacheDir, Clock clock, Durability durability)
+      throws CacheException {
+    ResultCache cache =
+        new ResultCache(
+            cacheDir.toAbsolutePath().normalize(), clock, Objects.requireNonNull(durability));
     cache.resultsDirExists(); // refuses a results/ that is a link or a file, before any use
     if (checkDirectory(cache.tempDir)) {
       cache.removeStaleTemporaryFiles();
@@ -300,7 +322,7 @@ public final class ResultCache {
         } catch (IOException e) {
           throw new CacheException(entry, Reason.IO_ERROR, "cannot remove: " + e, e);
         }
-        syncDirectory(resultsDir);
+        syncIfDurable(resultsDir);
         LOG.debug("removed the cached entry of {}", describe(key));
         return true;
       }
@@ -513,7 +535,9 @@ public final class ResultCache {
         while (buf.hasRemaining()) {
           out.write(buf);
         }
-        out.force(true);
+        if (durability == Durability.SYNCED) {
+          out.force(true);
+        }
       }
       Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
       temp = null;
@@ -530,7 +554,7 @@ public final class ResultCache {
         }
       }
     }
-    syncDirectory(resultsDir);
+    syncIfDurable(resultsDir);
   }
 
   /** Moves a corrupt file aside and logs it; it may have vanished meanwhile. */
@@ -549,7 +573,7 @@ public final class ResultCache {
       throw new CacheException(
           entry, Reason.IO_ERROR, problem + ", and cannot be moved aside: " + e, e);
     }
-    syncDirectory(resultsDir);
+    syncIfDurable(resultsDir);
     LOG.warn(
         "cache file {} {}: moved it to {}; the attachment counts as not cached",
         entry,
@@ -616,6 +640,17 @@ public final class ResultCache {
     }
     if (!checkDirectory(dir)) {
       throw new CacheException(dir, Reason.IO_ERROR, "vanished right after being created");
+    }
+  }
+
+  /** The durability writes are made with. */
+  public Durability durability() {
+    return durability;
+  }
+
+  private void syncIfDurable(Path dir) throws CacheException {
+    if (durability == Durability.SYNCED) {
+      syncDirectory(dir);
     }
   }
 

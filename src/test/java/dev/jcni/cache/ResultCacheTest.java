@@ -83,6 +83,21 @@ class ResultCacheTest {
   }
 
   @Test
+  void syncedDurabilityWritesTheSameEntryAndIsTheOptInNotTheDefault() throws Exception {
+    assertThat(open().durability()).isEqualTo(Durability.ATOMIC);
+    ResultCache synced = ResultCache.open(results().getParent(), Durability.SYNCED);
+    assertThat(synced.durability()).isEqualTo(Durability.SYNCED);
+    AttachmentKey key = AttachmentKey.of("net1", "c1", "eth0");
+    CachedAttachment a = entry(key, "synced");
+    synced.put(a);
+    assertThat(open().get(key)).contains(a);
+    assertThat(Files.readAllBytes(results().resolve("net1-c1-eth0")))
+        .isEqualTo(CacheEntryFormat.encode(a));
+    assertThat(synced.remove(key)).isTrue();
+    assertThat(results().resolve("net1-c1-eth0")).doesNotExist();
+  }
+
+  @Test
   void writesTheBytesLibcniWroteForTheSameEntry() throws Exception {
     byte[] go = CacheEntryFormatTest.fixture("libcni-1.1.2-cnitool-bridge.json");
     CachedAttachment a = CacheEntryFormatTest.decodeEntry(go);
