@@ -15,4 +15,4 @@ done | sed -n 's/.*"us_per_op":\([0-9.]*\).*/\1/p' | sort -n >"$conf/libcni"
 java -jar target/benchmarks.jar ConfigParseBenchmark -f "$R" -wi 3 -w 1 -i 3 -r 1 -rf csv -rff "$conf/jmh.csv" >/dev/null
 jcni=$(awk -F, 'NR>1 {gsub(/"/,"",$5); print $5}' "$conf/jmh.csv")
 libcni=$(awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' "$conf/libcni")
-echo "{\"bench\":\"parse-noop3\",\"libcni_median_us\":$libcni,\"jcni_us\":$jcni,\"ratio\":$(echo "$jcni / $libcni" | bc -l | cut -c1-5)}"
+awk -v j="$jcni" -v l="$libcni" 'BEGIN { printf "{\"bench\":\"parse-noop3\",\"libcni_median_us\":%s,\"jcni_us\":%.3f,\"ratio\":%.3f}\n", l, j, j / l }'

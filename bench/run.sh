@@ -29,9 +29,9 @@ export NETCONFPATH="$work/conf" CNI_PATH="$work/plugins"
 JCNI=(java -jar target/jcni-cli.jar)
 
 echo "== invoke" >&2
-PLUGIN="$work/plugins/noop-plugin" bench/invoke.sh "$R" | tee -a "$out/results.jsonl"
+PLUGIN="$work/plugins/noop-plugin" bench/invoke.sh "$R" | sed "s/\x1b\[[0-9;]*m//g" | grep "^{" | tee -a "$out/results.jsonl"
 echo "== parse" >&2
-bench/parse.sh "$R" | tee -a "$out/results.jsonl"
+bench/parse.sh "$R" | sed "s/\x1b\[[0-9;]*m//g" | grep "^{" | tee -a "$out/results.jsonl"
 
 echo "== seq / conc / gc" >&2
 for i in $(seq "$R"); do

@@ -430,6 +430,25 @@ class CniClientTest {
   }
 
   @Test
+  void w3cTraceContextReachesEveryPluginAsTraceparentAndTracestate() throws Exception {
+    String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    Attachment traced =
+        Attachment.builder("c1", "eth0").netns("/n").traceContext(parent, "congo=t61rcWkgMzE").build();
+    NetworkConfigList list = list("net1", "1.0.0", "\"tag\":\"a\"", "\"tag\":\"b\"");
+    client.add(list, traced);
+    client.delete(list, attachment("c1"));
+    List<JsonNode> calls = calls();
+    assertThat(calls.subList(0, 2))
+        .allSatisfy(
+            c -> {
+              assertThat(c.get("traceparent").asText()).isEqualTo(parent);
+              assertThat(c.get("tracestate").asText()).isEqualTo("congo=t61rcWkgMzE");
+            });
+    // without trace context the plugins get neither variable
+    assertThat(calls.subList(2, 4)).allSatisfy(c -> assertThat(c.get("traceparent").asText()).isEmpty());
+  }
+
+  @Test
   void listenerSeesEveryOperationAndPluginCall() throws Exception {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CniClient observed =
