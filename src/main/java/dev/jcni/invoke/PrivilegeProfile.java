@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #BWRAP}) in a private mount namespace where {@code /} and every mount under it are
  * read-only, except the {@link #DEFAULT_WRITABLE_PATHS}, the directory of the call's {@code
  * CNI_NETNS}, and the paths added with {@link Builder#writablePath(Path)}; paths that do not exist
- * are left out.
+ * are left out. {@code /dev} is bound as it is (bubblewrap's binds are otherwise {@code nodev}, and
+ * plugins open {@code /dev/null}).
  *
  * <p>The argument vector becomes {@code [bwrap, options..., --,] setpriv, options..., --, plugin}:
  * the plugin path is still the absolute path found in CNI_PATH, and the wrappers are the fixed
@@ -236,6 +237,10 @@ public record PrivilegeProfile(
       argv.add("--ro-bind");
       argv.add("/");
       argv.add("/");
+      // Bind mounts are nodev: without this, not even /dev/null could be opened.
+      argv.add("--dev-bind");
+      argv.add("/dev");
+      argv.add("/dev");
       for (Path p : writableAt(netns)) {
         argv.add("--bind-try");
         argv.add(p.toString());
@@ -331,12 +336,14 @@ public record PrivilegeProfile(
     long lastCap;
     long effective;
     try {
+      // a line reader: a sized read of this procfs file can come back short
       lastCap =
           Long.parseLong(
-              Files.readString(Path.of("/proc/sys/kernel/cap_last_cap"), StandardCharsets.US_ASCII)
+              Files.readAllLines(Path.of("/proc/sys/kernel/cap_last_cap"), StandardCharsets.US_ASCII)
+                  .get(0)
                   .trim());
       effective = effectiveCapabilities();
-    } catch (IOException | NumberFormatException e) {
+    } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
       return Optional.of("cannot read the capabilities of this process: " + e);
     }
     for (String name : capabilities()) {
