@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>With {@link Builder#readOnlyRoot(boolean)}, {@code setpriv} itself runs under bubblewrap
  * ({@link #BWRAP}) in a private mount namespace where {@code /} and every mount under it are
  * read-only, except the {@link #DEFAULT_WRITABLE_PATHS}, the directory of the call's {@code
- * CNI_NETNS}, and the paths added with {@link Builder#writablePath(Path)}; paths that do not exist
+ * CNI_NETNS}, and the paths added with {@link Builder#writablePath(Path...)}; paths that do not exist
  * are left out. {@code /dev} is bound as it is (bubblewrap's binds are otherwise {@code nodev}, and
  * plugins open {@code /dev/null}).
  *
