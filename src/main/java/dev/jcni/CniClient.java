@@ -901,8 +901,13 @@ public final class CniClient {
      *
      * @return the client
      * @throws CacheException when the cache directory is unusable
+     * @throws dev.jcni.invoke.PrivilegeProfileException when the options' least-privilege profile
+     *     cannot be applied on this machine
      */
-    public CniClient build() throws CacheException {
+    public CniClient build() throws CniException {
+      if (options.privilegeProfile().isPresent()) {
+        options.privilegeProfile().get().requireApplicable();
+      }
       return new CniClient(this);
     }
   }

@@ -7,6 +7,7 @@ import dev.jcni.Attachment;
 import dev.jcni.cache.AttachmentKey;
 import dev.jcni.internal.json.Json;
 import dev.jcni.invoke.ExecOptions;
+import dev.jcni.invoke.PrivilegeProfile;
 import dev.jcni.invoke.PluginPath;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -80,9 +81,15 @@ final class CnitoolEnvironment {
       Option.value(
           "timeout", "DURATION", "deadline of a plugin call, e.g. 3s, 500ms, 2m (default: 120s)");
 
+  /** {@code --least-privilege}: run plugins under {@link PrivilegeProfile#leastPrivilege()}. */
+  static final Option LEAST_PRIVILEGE =
+      Option.flag(
+          "least-privilege",
+          "run plugins with no_new_privs and only CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN");
+
   /** The options of the operation commands ({@code add}, {@code check}, {@code del}, ...). */
   static final List<Option> OPERATION_OPTIONS =
-      List.of(DIR, IFNAME, CONTAINER_ID, CACHE_DIR, TIMEOUT);
+      List.of(DIR, IFNAME, CONTAINER_ID, CACHE_DIR, TIMEOUT, LEAST_PRIVILEGE);
 
   private final Call call;
 
@@ -159,10 +166,17 @@ final class CnitoolEnvironment {
     return call.option(TIMEOUT.name()).map(CnitoolEnvironment::parseTimeout);
   }
 
-  /** The default execution options, with the {@code --timeout} deadline when given. */
+  /**
+   * The default execution options, with the {@code --timeout} deadline when given and the
+   * least-privilege profile with {@code --least-privilege}.
+   */
   ExecOptions execOptions() {
-    ExecOptions defaults = ExecOptions.defaults();
-    return timeout().map(defaults::withDeadline).orElse(defaults);
+    ExecOptions.Builder options = ExecOptions.defaults().toBuilder();
+    timeout().ifPresent(options::deadline);
+    if (call.flag(LEAST_PRIVILEGE.name())) {
+      options.privilegeProfile(PrivilegeProfile.leastPrivilege());
+    }
+    return options.build();
   }
 
   /**

@@ -180,6 +180,7 @@ final class OperationCommands {
       options.add(CnitoolEnvironment.DIR);
       options.add(CnitoolEnvironment.CACHE_DIR);
       options.add(CnitoolEnvironment.TIMEOUT);
+      options.add(CnitoolEnvironment.LEAST_PRIVILEGE);
       return options;
     }
 
@@ -239,7 +240,11 @@ final class OperationCommands {
 
     @Override
     public List<Option> options() {
-      return List.of(CnitoolEnvironment.DIR, CnitoolEnvironment.CACHE_DIR, CnitoolEnvironment.TIMEOUT);
+      return List.of(
+          CnitoolEnvironment.DIR,
+          CnitoolEnvironment.CACHE_DIR,
+          CnitoolEnvironment.TIMEOUT,
+          CnitoolEnvironment.LEAST_PRIVILEGE);
     }
 
     @Override
@@ -286,7 +291,11 @@ final class OperationCommands {
 
     @Override
     public List<Option> options() {
-      return List.of(CnitoolEnvironment.DIR, CnitoolEnvironment.CACHE_DIR, CnitoolEnvironment.TIMEOUT);
+      return List.of(
+          CnitoolEnvironment.DIR,
+          CnitoolEnvironment.CACHE_DIR,
+          CnitoolEnvironment.TIMEOUT,
+          CnitoolEnvironment.LEAST_PRIVILEGE);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -53,6 +54,7 @@ public final class ExecOptions {
   private final List<String> passEnvironment;
   private final int textFileBusyRetries;
   private final Duration textFileBusyBackoff;
+  private final Optional<PrivilegeProfile> privilegeProfile;
 
   private ExecOptions(Builder b) {
     this.deadline = b.deadline;
@@ -64,6 +66,7 @@ public final class ExecOptions {
     this.passEnvironment = List.copyOf(new TreeSet<>(b.passEnvironment));
     this.textFileBusyRetries = b.textFileBusyRetries;
     this.textFileBusyBackoff = b.textFileBusyBackoff;
+    this.privilegeProfile = b.privilegeProfile;
   }
 
   /** The defaults: 120 s deadline, 5 s grace, 1 s drain, 4 MiB stdout, 64 KiB stderr tail. */
@@ -88,6 +91,7 @@ public final class ExecOptions {
     b.passEnvironment.addAll(passEnvironment);
     b.textFileBusyRetries = textFileBusyRetries;
     b.textFileBusyBackoff = textFileBusyBackoff;
+    b.privilegeProfile = privilegeProfile;
     return b;
   }
 
@@ -149,6 +153,11 @@ public final class ExecOptions {
     return textFileBusyBackoff;
   }
 
+  /** The least-privilege profile plugins run under, if any (none by default). */
+  public Optional<PrivilegeProfile> privilegeProfile() {
+    return privilegeProfile;
+  }
+
   @Override
   public String toString() {
     return "ExecOptions[deadline="
@@ -169,6 +178,7 @@ public final class ExecOptions {
         + textFileBusyRetries
         + ", textFileBusyBackoff="
         + textFileBusyBackoff
+        + privilegeProfile.map(p -> ", privilegeProfile=" + p).orElse("")
         + "]";
   }
 
@@ -183,6 +193,7 @@ public final class ExecOptions {
     private final List<String> passEnvironment = new ArrayList<>();
     private int textFileBusyRetries = DEFAULT_TEXT_FILE_BUSY_RETRIES;
     private Duration textFileBusyBackoff = DEFAULT_TEXT_FILE_BUSY_BACKOFF;
+    private Optional<PrivilegeProfile> privilegeProfile = Optional.empty();
 
     private Builder() {}
 
@@ -291,6 +302,19 @@ public final class ExecOptions {
       }
       this.textFileBusyRetries = retries;
       this.textFileBusyBackoff = notNegative(firstBackoff, "firstBackoff");
+      return this;
+    }
+
+    /**
+     * Runs every plugin under a least-privilege profile, or directly when {@code null} (the
+     * default). A client checks the profile with {@link PrivilegeProfile#requireApplicable()} when
+     * it is built.
+     *
+     * @param profile the profile, or {@code null} for none
+     * @return this builder
+     */
+    public Builder privilegeProfile(PrivilegeProfile profile) {
+      this.privilegeProfile = Optional.ofNullable(profile);
       return this;
     }
 

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Everything a {@link PluginLauncher} needs to run one plugin process.
  *
- * @param executable the absolute path of the plugin; it is {@code argv[0]} and the only argument
+ * @param executable the absolute path of the program started: the plugin, or the fixed wrapper of a
+ *     {@link PrivilegeProfile}; it is {@code argv[0]}
  * @param environment the complete environment, {@code NAME=value} entries in the order the plugin
  *     should see them
  * @param stdin the bytes to write to the plugin's stdin before closing it
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param drainAfterExit how long output is still read once the plugin has exited
  * @param stdoutLimit the most stdout bytes accepted
  * @param stderrTail how many of the last stderr bytes to keep
+ * @param arguments the arguments after {@code argv[0]}: none for a plugin run directly (the CNI
+ *     protocol passes nothing on the command line); a wrapper's options ending with the plugin path
  */
 public record LaunchRequest(
     Path executable,
@@ -26,7 +29,41 @@ public record LaunchRequest(
     Duration terminateGrace,
     Duration drainAfterExit,
     int stdoutLimit,
-    int stderrTail) {
+    int stderrTail,
+    List<String> arguments) {
+
+  /**
+   * A request that runs the executable with no arguments, as plugins are run without a profile.
+   *
+   * @param executable the absolute path of the plugin
+   * @param environment the complete environment
+   * @param stdin the bytes for stdin
+   * @param deadline when the plugin must have exited
+   * @param terminateGrace the time between SIGTERM and SIGKILL
+   * @param drainAfterExit how long output is still read once the plugin has exited
+   * @param stdoutLimit the most stdout bytes accepted
+   * @param stderrTail how many of the last stderr bytes to keep
+   */
+  public LaunchRequest(
+      Path executable,
+      List<String> environment,
+      byte[] stdin,
+      Deadline deadline,
+      Duration terminateGrace,
+      Duration drainAfterExit,
+      int stdoutLimit,
+      int stderrTail) {
+    this(
+        executable,
+        environment,
+        stdin,
+        deadline,
+        terminateGrace,
+        drainAfterExit,
+        stdoutLimit,
+        stderrTail,
+        List.of());
+  }
 
   /** Validates and copies. */
   public LaunchRequest {
@@ -59,6 +96,12 @@ public record LaunchRequest(
     if (stderrTail < 0 || stderrTail > ExecOptions.MAX_STDOUT_LIMIT) {
       throw new IllegalArgumentException("stderrTail out of range: " + stderrTail);
     }
+    arguments = List.copyOf(arguments);
+    for (String argument : arguments) {
+      if (argument.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("an argument must not contain NUL");
+      }
+    }
   }
 
   /** The stdin bytes, as a copy. */
@@ -80,7 +123,8 @@ public record LaunchRequest(
         && terminateGrace.equals(r.terminateGrace)
         && drainAfterExit.equals(r.drainAfterExit)
         && stdoutLimit == r.stdoutLimit
-        && stderrTail == r.stderrTail;
+        && stderrTail == r.stderrTail
+        && arguments.equals(r.arguments);
   }
 
   @Override
@@ -93,6 +137,7 @@ public record LaunchRequest(
   public String toString() {
     return "LaunchRequest["
         + executable
+        + (arguments.isEmpty() ? "" : " " + arguments)
         + ", "
         + environment.size()
         + " variables, "

@@ -152,16 +152,22 @@ public final class PluginExecutor {
     Objects.requireNonNull(deadline, "deadline");
     Verb verb = invocation.verb();
     long started = System.nanoTime();
+    List<String> argv =
+        options
+            .privilegeProfile()
+            .map(p -> p.command(plugin.path(), invocation.netns()))
+            .orElse(List.of(plugin.path().toString()));
     LaunchRequest request =
         new LaunchRequest(
-            plugin.path(),
+            java.nio.file.Path.of(argv.get(0)),
             PluginEnvironment.build(invocation, options, System.getenv()),
             invocation.stdinUnsafe(),
             deadline,
             options.terminateGrace(),
             options.drainAfterExit(),
             options.stdoutLimit(),
-            options.stderrTail());
+            options.stderrTail(),
+            argv.subList(1, argv.size()));
     LaunchResult result;
     try {
       result = launchRetryingBusy(plugin, verb, request, options, started);

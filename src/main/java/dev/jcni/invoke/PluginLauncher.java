@@ -10,8 +10,8 @@ import java.io.IOException;
  * <p>The contract:
  *
  * <ul>
- *   <li>no shell: the only argument is the executable path ({@code argv[0]}); the environment is
- *       exactly the request's;
+ *   <li>no shell: {@code argv} is the executable path then the request's arguments (none unless a
+ *       {@link PrivilegeProfile} wraps the plugin); the environment is exactly the request's;
  *   <li>stdin receives the request's bytes and is then closed; a plugin that exits or closes stdin
  *       without reading is not an error (the broken pipe is ignored);
  *   <li>at most {@code stdoutLimit + 1} stdout bytes are ever held; once more than the limit has

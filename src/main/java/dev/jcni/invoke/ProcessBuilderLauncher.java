@@ -80,7 +80,10 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
   @Override
   public LaunchResult launch(LaunchRequest request) throws IOException, InterruptedException {
     long started = System.nanoTime();
-    ProcessBuilder pb = new ProcessBuilder(request.executable().toString());
+    List<String> command = new ArrayList<>(1 + request.arguments().size());
+    command.add(request.executable().toString());
+    command.addAll(request.arguments());
+    ProcessBuilder pb = new ProcessBuilder(command);
     Map<String, String> env = pb.environment();
     env.clear();
     for (String entry : request.environment()) {

@@ -107,6 +107,10 @@ final class SpawnedPlugin implements AutoCloseable {
    */
   static SpawnedPlugin start(LaunchRequest request) throws IOException {
     byte[] path = fileName(request.executable());
+    List<byte[]> arguments = new ArrayList<>(request.arguments().size());
+    for (String argument : request.arguments()) {
+      arguments.add(argument.getBytes(StandardCharsets.UTF_8));
+    }
     List<byte[]> environment = new ArrayList<>(request.environment().size());
     for (String entry : request.environment()) {
       environment.add(entry.getBytes(StandardCharsets.UTF_8));
@@ -119,7 +123,7 @@ final class SpawnedPlugin implements AutoCloseable {
       int[] err = pipe(open);
       int pid;
       try {
-        pid = Spawn.spawn(path, environment, in[0], out[1], err[1]);
+        pid = Spawn.spawn(path, arguments, environment, in[0], out[1], err[1]);
       } catch (NativeCallException e) {
         throw new SpawnException(
             request.executable(), Spawn.strerror(e.errno()), OptionalInt.of(e.errno()), e);

@@ -87,6 +87,31 @@ abstract class PluginLauncherContract {
   }
 
   @Test
+  void passesTheRequestArgumentsAfterArgv0VerbatimWithoutAShell() throws Exception {
+    Path record = record();
+    List<String> arguments = List.of("--opt=1", "two words", "", "$HOME;*", "ünï");
+    LaunchRequest request =
+        new LaunchRequest(
+            plugin("echo-plugin"),
+            env(record),
+            utf8("{}"),
+            Deadline.after(Duration.ofSeconds(20)),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(1),
+            ExecOptions.DEFAULT_STDOUT_LIMIT,
+            ExecOptions.DEFAULT_STDERR_TAIL,
+            arguments);
+
+    LaunchResult r = launcher().launch(request);
+
+    assertThat(r.exitStatus()).hasValue(0);
+    List<String> expected = new ArrayList<>();
+    expected.add(plugin("echo-plugin").toString());
+    expected.addAll(arguments);
+    assertThat(Files.readAllLines(record.resolve("argv"))).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void thePluginInheritsNoDescriptorOfTheJvm() throws Exception {
     Path record = record();
     Path marker = Files.writeString(tmp.resolve("jvm-only"), "not for plugins");

@@ -294,7 +294,25 @@ public final class Spawn {
   }
 
   /**
-   * Starts a program with {@code posix_spawn}: {@code argv} is the path alone, the environment is
+   * Starts a program with {@code posix_spawn}, with the path alone as {@code argv}: {@link
+   * #spawn(byte[], List, List, int, int, int)} without arguments.
+   *
+   * @param path the program's absolute path, encoded, without a terminating NUL
+   * @param environment the {@code NAME=value} entries, encoded, without terminating NULs
+   * @param stdin the descriptor that becomes the child's 0
+   * @param stdout the descriptor that becomes the child's 1
+   * @param stderr the descriptor that becomes the child's 2
+   * @return the child's pid
+   * @throws NativeCallException as the other overload
+   */
+  public static int spawn(byte[] path, List<byte[]> environment, int stdin, int stdout, int stderr)
+      throws NativeCallException {
+    return spawn(path, List.of(), environment, stdin, stdout, stderr);
+  }
+
+  /**
+   * Starts a program with {@code posix_spawn}: {@code argv} is the path then the given arguments
+   * (none for a plugin run directly), the environment is
    * exactly the given entries, descriptors 0, 1 and 2 are the given ones and every other descriptor
    * is closed, the child leads a process group of its own (its id is the child's pid), its signal
    * mask is empty and every signal has its default disposition (glibc's internal ones included).
@@ -302,6 +320,7 @@ public final class Spawn {
    * block, built once and freed before this method returns.
    *
    * @param path the program's absolute path, encoded, without a terminating NUL
+   * @param arguments the arguments after {@code argv[0]}, encoded, without terminating NULs
    * @param environment the {@code NAME=value} entries, encoded, without terminating NULs
    * @param stdin the descriptor that becomes the child's 0
    * @param stdout the descriptor that becomes the child's 1
@@ -311,11 +330,21 @@ public final class Spawn {
    *     that of the failed {@code execve} (for example {@code ENOENT}, {@code EACCES}, {@code
    *     ETXTBSY}, {@code ENOEXEC})
    */
-  public static int spawn(byte[] path, List<byte[]> environment, int stdin, int stdout, int stderr)
+  public static int spawn(
+      byte[] path,
+      List<byte[]> arguments,
+      List<byte[]> environment,
+      int stdin,
+      int stdout,
+      int stderr)
       throws NativeCallException {
     requireSupport();
-    long vectors = 8L * (2 + environment.size() + 1);
+    long argvBytes = 8L * (1 + arguments.size() + 1);
+    long vectors = argvBytes + 8L * (environment.size() + 1);
     long strings = path.length + 1L;
+    for (byte[] argument : arguments) {
+      strings += argument.length + 1L;
+    }
     for (byte[] entry : environment) {
       strings += entry.length + 1L;
     }
@@ -325,16 +354,21 @@ public final class Spawn {
     long defaultAt = maskAt + SIGSET_SIZE;
     long pidAt = defaultAt + SIGSET_SIZE;
     long argvAt = pidAt + 8;
-    long envpAt = argvAt + 16;
+    long envpAt = argvAt + argvBytes;
     long stringsAt = argvAt + vectors;
     try (NativeBuffer block = NativeBuffer.allocate(stringsAt + strings)) {
-      Pointer argv = block.at(argvAt, 16);
-      Pointer envp = block.at(envpAt, vectors - 16);
+      Pointer argv = block.at(argvAt, argvBytes);
+      Pointer envp = block.at(envpAt, vectors - argvBytes);
       long at = stringsAt;
       Pointer pathC = cString(block, at, path);
       at += path.length + 1L;
       argv.setPointer(0, pathC);
-      argv.setPointer(8, null);
+      for (int i = 0; i < arguments.size(); i++) {
+        byte[] argument = arguments.get(i);
+        argv.setPointer(8L * (i + 1), cString(block, at, argument));
+        at += argument.length + 1L;
+      }
+      argv.setPointer(8L * (arguments.size() + 1), null);
       for (int i = 0; i < environment.size(); i++) {
         byte[] entry = environment.get(i);
         envp.setPointer(8L * i, cString(block, at, entry));
