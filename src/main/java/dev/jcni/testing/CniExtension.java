@@ -28,10 +28,10 @@ import org.opentest4j.TestAbortedException;
  *
  * <h2>When the machine cannot host a sandbox</h2>
  *
- * <p>A sandbox needs Linux, the capabilities {@code CAP_SYS_ADMIN} and {@code CAP_NET_ADMIN} (root),
- * and the plugins. Without them the test is reported as skipped (aborted) with the reason — except
- * in strict mode, where it fails: set the configuration parameter (or system property) {@value
- * #STRICT_PARAMETER} to {@code true}, or the environment variable {@value
+ * <p>A sandbox needs Linux, the capabilities {@code CAP_SYS_ADMIN} and {@code CAP_NET_ADMIN}
+ * (root), and the plugins. Without them the test is reported as skipped (aborted) with the reason —
+ * except in strict mode, where it fails: set the configuration parameter (or system property)
+ * {@value #STRICT_PARAMETER} to {@code true}, or the environment variable {@value
  * #STRICT_ENVIRONMENT_VARIABLE}, in CI runs that must run these tests.
  *
  * <h2>Configuration parameters</h2>
@@ -51,7 +51,8 @@ import org.opentest4j.TestAbortedException;
  * directory name, which names the JVM, and removed when the next sandbox is made under the same
  * root.
  */
-public final class CniExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class CniExtension
+    implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
   /** The configuration parameter that turns skips into failures: {@code true} or {@code false}. */
   public static final String STRICT_PARAMETER = "jcni.testing.strict";
 
@@ -68,7 +69,8 @@ public final class CniExtension implements BeforeEachCallback, AfterEachCallback
   static final Path DEFAULT_ROOT = Path.of("/run/jcni-testing");
 
   /** The default plugin directories: Debian's package, then the upstream release. */
-  static final List<Path> DEFAULT_CNI_PATH = List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin"));
+  static final List<Path> DEFAULT_CNI_PATH =
+      List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin"));
 
   private static final ExtensionContext.Namespace STORE =
       ExtensionContext.Namespace.create(CniExtension.class);

@@ -56,8 +56,7 @@ public final class CniNetwork {
   }
 
   /**
-   * Adds the network to the sandbox's container under the interface name {@code ifName} (CNI
-   * ADD).
+   * Adds the network to the sandbox's container under the interface name {@code ifName} (CNI ADD).
    *
    * @param ifName the interface name inside the container
    * @return the attachment and its result
@@ -74,9 +73,9 @@ public final class CniNetwork {
    * CniSandbox#createNamespace(String)}.
    *
    * <p>The sandbox remembers the attachment, even when ADD fails (the spec asks for a DEL after a
-   * failed ADD too), and which interfaces the ADD created in the host namespace and in the
-   * sandbox namespace it attached to; the teardown runs DEL unless the test did, then checks that
-   * those interfaces are gone.
+   * failed ADD too), and which interfaces the ADD created in the host namespace and in the sandbox
+   * namespace it attached to; the teardown runs DEL unless the test did, then checks that those
+   * interfaces are gone.
    *
    * @param attachment the attachment parameters
    * @return the attachment and its result

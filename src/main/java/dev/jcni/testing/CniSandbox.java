@@ -34,19 +34,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One test's private piece of CNI networking: a "host" network namespace where the plugins run, a
- * container network namespace to attach networks to, and a {@link CniClient} with a cache
- * directory of its own and the plugin directories of the test's {@link CniTest}.
+ * container network namespace to attach networks to, and a {@link CniClient} with a cache directory
+ * of its own and the plugin directories of the test's {@link CniTest}.
  *
- * <p>{@link CniExtension} makes one before each test and tears it down after it, even when the
- * test failed: DEL for every attachment still attached, then the namespaces and the sandbox's
- * directory are deleted, and the teardown verifies that nothing is left — no namespace file, no
- * mount, no interface that an ADD created and its DEL should have removed. What it finds fails the
- * test.
+ * <p>{@link CniExtension} makes one before each test and tears it down after it, even when the test
+ * failed: DEL for every attachment still attached, then the namespaces and the sandbox's directory
+ * are deleted, and the teardown verifies that nothing is left — no namespace file, no mount, no
+ * interface that an ADD created and its DEL should have removed. What it finds fails the test.
  *
  * <h2>Where things run</h2>
  *
- * <p>Every plugin that {@link #client()} starts runs in {@link #host()}, whichever thread calls
- * the client: the host-side ends of veth pairs, bridges, routes and iptables rules are made there,
+ * <p>Every plugin that {@link #client()} starts runs in {@link #host()}, whichever thread calls the
+ * client: the host-side ends of veth pairs, bridges, routes and iptables rules are made there,
  * never in the namespace of the JVM. Both namespaces start as new namespaces do, with only a
  * loopback interface, down. Code of the test runs in a namespace through {@link
  * NetworkNamespace#run}: a socket belongs to the namespace of the thread that creates it, so a
@@ -168,10 +167,10 @@ public final class CniSandbox {
   }
 
   /**
-   * The client: its cache is in the sandbox's directory, its plugin directories are the test's,
-   * and every plugin it starts runs in {@link #host()}. Attachments made directly through it are
-   * not torn down by the sandbox (but vanish with its namespaces); use {@link #network} for those
-   * that must be.
+   * The client: its cache is in the sandbox's directory, its plugin directories are the test's, and
+   * every plugin it starts runs in {@link #host()}. Attachments made directly through it are not
+   * torn down by the sandbox (but vanish with its namespaces); use {@link #network} for those that
+   * must be.
    */
   public CniClient client() {
     return client;
@@ -202,7 +201,9 @@ public final class CniSandbox {
       requireOpen();
       if (namespaces.containsKey(name)) {
         throw new NetnsException(
-            "cannot create network namespace " + namespaceRoot.resolve(name) + ": it exists already",
+            "cannot create network namespace "
+                + namespaceRoot.resolve(name)
+                + ": it exists already",
             namespaceRoot.resolve(name),
             LibC.EEXIST,
             null);
@@ -214,8 +215,8 @@ public final class CniSandbox {
   }
 
   /**
-   * Starts the parameters of an attachment to {@link #container()}: its container id and
-   * namespace are set; add capability arguments, {@code CNI_ARGS} and the like, then build.
+   * Starts the parameters of an attachment to {@link #container()}: its container id and namespace
+   * are set; add capability arguments, {@code CNI_ARGS} and the like, then build.
    *
    * @param ifName the interface name inside the container ({@code CNI_IFNAME})
    * @return a builder
@@ -319,8 +320,7 @@ public final class CniSandbox {
     }
   }
 
-  void delete(CniNetwork network, Attachment attachment)
-      throws CniException, InterruptedException {
+  void delete(CniNetwork network, Attachment attachment) throws CniException, InterruptedException {
     synchronized (this) {
       requireOpen();
     }
@@ -341,8 +341,7 @@ public final class CniSandbox {
     GcReport report = client.gc(network.config(), valid);
     synchronized (this) {
       for (AttachmentKey key : report.deleted()) {
-        Attached record =
-            attached.get(new Key(key.networkName(), key.containerId(), key.ifName()));
+        Attached record = attached.get(new Key(key.networkName(), key.containerId(), key.ifName()));
         if (record != null) {
           record.deleted = true;
         }

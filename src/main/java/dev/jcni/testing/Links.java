@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The names of the network interfaces (links) of a namespace, read from {@code net/dev} of a
- * thread inside it: no process is started and no netlink socket opened.
+ * The names of the network interfaces (links) of a namespace, read from {@code net/dev} of a thread
+ * inside it: no process is started and no netlink socket opened.
  */
 final class Links {
   /** The interface statistics of the reading thread's network namespace. */

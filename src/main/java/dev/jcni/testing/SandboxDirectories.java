@@ -118,10 +118,10 @@ final class SandboxDirectories {
   }
 
   /**
-   * Removes a sandbox directory: deletes every namespace file under {@code netns/} (unmounting
-   * it), unmounts {@code netns/} itself, checks that nothing under the directory is still mounted,
-   * then deletes the directory. Whatever fails or is left is added to {@code found}; a missing
-   * directory is not a problem.
+   * Removes a sandbox directory: deletes every namespace file under {@code netns/} (unmounting it),
+   * unmounts {@code netns/} itself, checks that nothing under the directory is still mounted, then
+   * deletes the directory. Whatever fails or is left is added to {@code found}; a missing directory
+   * is not a problem.
    */
   static void remove(Path dir, Leftovers found) {
     Path namespaces = dir.resolve(NAMESPACES);

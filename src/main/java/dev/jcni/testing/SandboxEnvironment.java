@@ -53,7 +53,8 @@ final class SandboxEnvironment {
   static Optional<String> privilegeProblem(String procStatus) {
     String effective = field(procStatus, "CapEff");
     if (effective == null) {
-      return Optional.of("cannot tell this process's capabilities (no CapEff in /proc/self/status)");
+      return Optional.of(
+          "cannot tell this process's capabilities (no CapEff in /proc/self/status)");
     }
     BigInteger caps = new BigInteger(effective, 16);
     List<String> missing = new ArrayList<>();

@@ -46,7 +46,14 @@ import org.junit.jupiter.api.Timeout;
 @CniTest(
     cniPath = "/usr/lib/cni",
     requiredPlugins = {
-      "bridge", "host-local", "ptp", "macvlan", "loopback", "portmap", "firewall", "tuning",
+      "bridge",
+      "host-local",
+      "ptp",
+      "macvlan",
+      "loopback",
+      "portmap",
+      "firewall",
+      "tuning",
       "bandwidth"
     })
 class RealPluginsIsolatedTest {
@@ -216,8 +223,8 @@ class RealPluginsIsolatedTest {
         (ObjectNode)
             Json.parse(
                 ("{\"portMappings\":[{\"hostPort\":18080,\"containerPort\":80,\"protocol\":\"tcp\"}],"
-                        + "\"bandwidth\":{\"ingressRate\":1000000,\"ingressBurst\":100000,"
-                        + "\"egressRate\":1000000,\"egressBurst\":100000}}")
+                     + "\"bandwidth\":{\"ingressRate\":1000000,\"ingressBurst\":100000,"
+                     + "\"egressRate\":1000000,\"egressBurst\":100000}}")
                     .getBytes(StandardCharsets.UTF_8));
     Attachment a = sandbox.attachmentBuilder("eth0").capabilityArgs(caps).build();
 
@@ -291,8 +298,7 @@ class RealPluginsIsolatedTest {
                 + "}]}");
     assertThatThrownBy(list::add)
         .isInstanceOf(PluginErrorException.class)
-        .hasMessageContaining(
-            "network \"e2e-bad\" (container " + sandbox.containerId() + ", eth0)")
+        .hasMessageContaining("network \"e2e-bad\" (container " + sandbox.containerId() + ", eth0)")
         .hasMessageContaining("plugin type=\"bridge\"")
         .hasMessageContaining("invalid CIDR address")
         .satisfies(

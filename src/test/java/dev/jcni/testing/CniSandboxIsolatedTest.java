@@ -118,14 +118,14 @@ class CniSandboxIsolatedTest {
     eth0.delete();
 
     String host = netnsOf(sandbox.host());
-    assertThat(calls()).containsExactly("ADD eth0 " + host, "CHECK eth0 " + host, "DEL eth0 " + host);
+    assertThat(calls())
+        .containsExactly("ADD eth0 " + host, "CHECK eth0 " + host, "DEL eth0 " + host);
     assertThat(eth0.result().ips()).singleElement();
     assertThat(eth0.addresses()).extracting(a -> a.getHostAddress()).containsExactly("198.18.9.2");
   }
 
   @Test
-  void hostLocalKeepsItsLeasesInTheSandboxWhateverDataDirTheConfigurationNames()
-      throws Exception {
+  void hostLocalKeepsItsLeasesInTheSandboxWhateverDataDirTheConfigurationNames() throws Exception {
     CniSandbox sandbox = open();
     CniNetwork network =
         sandbox.network(
@@ -314,7 +314,9 @@ class CniSandboxIsolatedTest {
 
     List<String> removed = SandboxDirectories.sweep(root);
 
-    assertThat(removed).containsExactlyInAnyOrder(crashed.getFileName().toString(), reused.getFileName().toString());
+    assertThat(removed)
+        .containsExactlyInAnyOrder(
+            crashed.getFileName().toString(), reused.getFileName().toString());
     assertThat(crashed).doesNotExist();
     assertThat(reused).doesNotExist();
     assertThat(Mounts.under(crashed)).isEmpty();

@@ -22,8 +22,7 @@ class HelpersTest {
             "{\"name\":\"n\",\"plugins\":["
                 + "{\"type\":\"bridge\",\"ipam\":{\"type\":\"host-local\",\"subnet\":\"198.18.0.0/24\"}},"
                 + "{\"type\":\"ptp\",\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"/var/lib/cni\"}},"
-                + "{\"type\":\"macvlan\",\"ipam\":{\"type\":\"static\"}},"
-                + "{\"type\":\"portmap\"}]}");
+                + "{\"type\":\"macvlan\",\"ipam\":{\"type\":\"static\"}},{\"type\":\"portmap\"}]}");
 
     assertThat(IpamDataDir.redirect(list, Path.of("/sb/ipam"))).isTrue();
 
@@ -40,7 +39,8 @@ class HelpersTest {
 
   @Test
   void aSinglePluginConfigurationIsRedirectedTooAndARedirectedOneIsLeftAlone() throws Exception {
-    ObjectNode conf = json("{\"name\":\"n\",\"type\":\"bridge\",\"ipam\":{\"type\":\"host-local\"}}");
+    ObjectNode conf =
+        json("{\"name\":\"n\",\"type\":\"bridge\",\"ipam\":{\"type\":\"host-local\"}}");
     assertThat(IpamDataDir.redirect(conf, Path.of("/sb/ipam"))).isTrue();
     assertThat(conf.at("/ipam/dataDir").textValue()).isEqualTo("/sb/ipam");
     assertThat(IpamDataDir.redirect(conf, Path.of("/sb/ipam"))).isFalse();
@@ -65,7 +65,8 @@ class HelpersTest {
     List<String> mountinfo =
         List.of(
             "22 1 0:21 / /run rw,nosuid shared:5 - tmpfs tmpfs rw",
-            "30 22 0:4 net:[4026532300] /run/jcni-testing/1-2-3/netns/host rw shared:9 - nsfs nsfs rw",
+            "30 22 0:4 net:[4026532300] /run/jcni-testing/1-2-3/netns/host rw shared:9 - nsfs nsfs"
+                + " rw",
             "31 22 0:21 /x /run/jcni-testing/a\\040b rw - tmpfs tmpfs rw",
             "32 22 0:21 / /run/jcni-testing-other rw - tmpfs tmpfs rw");
     assertThat(Mounts.under(Path.of("/run/jcni-testing"), mountinfo))

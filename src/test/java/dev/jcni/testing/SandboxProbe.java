@@ -17,7 +17,8 @@ final class SandboxProbe {
     for (boolean strict : new boolean[] {false, true}) {
       String mode = strict ? "strict" : "normal";
       try {
-        CniSandbox sandbox = CniExtension.start(new SandboxSettings(root, plugins, List.of(), strict));
+        CniSandbox sandbox =
+            CniExtension.start(new SandboxSettings(root, plugins, List.of(), strict));
         sandbox.tearDown();
         System.out.println(mode + "\tmade");
       } catch (Throwable t) { // reported to the test, whatever it is

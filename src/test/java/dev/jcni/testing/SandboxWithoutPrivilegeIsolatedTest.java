@@ -58,8 +58,7 @@ class SandboxWithoutPrivilegeIsolatedTest {
   }
 
   private static List<String> run(String... argv) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
