@@ -8,6 +8,8 @@ module dev.jcni {
   requires transitive com.fasterxml.jackson.databind;
   requires com.sun.jna;
   requires org.slf4j;
+  // Optional: only dev.jcni.testing uses JUnit, and exposes its types, hence transitive.
+  requires static transitive org.junit.jupiter.api;
 
   exports dev.jcni;
   exports dev.jcni.cache;
@@ -17,4 +19,5 @@ module dev.jcni {
   exports dev.jcni.netns;
   exports dev.jcni.result;
   exports dev.jcni.runtime;
+  exports dev.jcni.testing;
 }

@@ -5,89 +5,68 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.Attachment;
-import dev.jcni.CniClient;
 import dev.jcni.GcReport;
 import dev.jcni.NetworkStatus;
 import dev.jcni.PluginErrorException;
-import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
-import dev.jcni.invoke.ExecOptions;
+import dev.jcni.netns.NetworkNamespace;
 import dev.jcni.result.CniError;
 import dev.jcni.result.CniVersion;
 import dev.jcni.result.Result;
 import dev.jcni.result.VersionInfo;
+import dev.jcni.testing.CniAttachment;
+import dev.jcni.testing.CniNetwork;
+import dev.jcni.testing.CniSandbox;
+import dev.jcni.testing.CniTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end: the reference plugins of the Debian package containernetworking-plugins
- * (/usr/lib/cni) creating real interfaces, driven through {@link CniClient}.
+ * (/usr/lib/cni) creating real interfaces, driven through {@link dev.jcni.CniClient}, each test in
+ * a {@link CniSandbox}: the plugins run in the sandbox's private "host" namespace, containers are
+ * the sandbox's namespaces, host-local keeps its leases in the sandbox's directory, and the
+ * teardown runs DEL for whatever a test left attached and checks that nothing is left.
  *
- * <p>Needs root and runs only in the isolated JVM (bin/isolated/java): the JVM's own network
- * namespace is a throwaway "host", container namespaces are made with {@code ip netns add} under a
- * private /run/netns, and host-local keeps its leases in a temporary directory. Addresses come from
- * 198.18.0.0/15. These tests fail, never skip, when that environment is missing.
+ * <p>Needs root, and runs in the isolated JVM (bin/isolated-java) as well, so that the sandboxes'
+ * own mounts stay off the machine. Addresses come from 198.18.0.0/15. jcni's build sets strict
+ * mode: a machine that cannot run these tests fails them, never skips them.
  */
 @Tag("isolated")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@CniTest(
+    cniPath = "/usr/lib/cni",
+    requiredPlugins = {
+      "bridge",
+      "host-local",
+      "ptp",
+      "macvlan",
+      "loopback",
+      "portmap",
+      "firewall",
+      "tuning",
+      "bandwidth"
+    })
 class RealPluginsIsolatedTest {
   private static final Path PLUGINS = Path.of("/usr/lib/cni");
-
-  @TempDir Path tmp;
-  private Path leases;
-  private CniClient client;
-  private final List<String> namespaces = new ArrayList<>();
 
   @BeforeAll
   static void isolated() throws Exception {
     Host.requireIsolation();
-    assertThat(PLUGINS.resolve("bridge")).as("bin/setup installs containernetworking-plugins").isExecutable();
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    leases = Files.createDirectories(tmp.resolve("ipam"));
-    client =
-        CniClient.builder()
-            .pluginDirectories(List.of(PLUGINS))
-            .cacheDirectory(tmp.resolve("cache"))
-            .execOptions(ExecOptions.builder().deadline(Duration.ofSeconds(30)).build())
-            .build();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (String ns : namespaces) {
-      Host.deleteNetns(ns);
-    }
-  }
-
-  private String netns(String name) throws Exception {
-    namespaces.add(name);
-    return Host.addNetns(name);
-  }
-
-  private NetworkConfigList list(String json) throws Exception {
-    return NetworkConfigList.parse(
-        json.replace("@LEASES@", leases.toString()).getBytes(StandardCharsets.UTF_8));
   }
 
   private static String hostLocal(String subnet, String gateway) {
-    return "{\"type\":\"host-local\",\"dataDir\":\"@LEASES@\",\"ranges\":[[{\"subnet\":\""
+    // no dataDir: the sandbox points it at its own directory
+    return "{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":\""
         + subnet
         + "\",\"gateway\":\""
         + gateway
@@ -96,9 +75,9 @@ class RealPluginsIsolatedTest {
         + "\"}]}";
   }
 
-  private NetworkConfigList bridgeList(String name, String bridge, String extraPlugins)
-      throws Exception {
-    return list(
+  private static CniNetwork bridgeList(
+      CniSandbox sandbox, String name, String bridge, String extraPlugins) throws Exception {
+    return sandbox.network(
         "{\"cniVersion\":\"1.0.0\",\"name\":\""
             + name
             + "\",\"plugins\":[{\"type\":\"bridge\",\"bridge\":\""
@@ -110,118 +89,130 @@ class RealPluginsIsolatedTest {
             + "]}");
   }
 
-  private static Attachment attachment(String containerId, String netns) {
-    return Attachment.builder(containerId, "eth0").netns(netns).build();
-  }
-
-  private List<String> leaseFiles(String network) throws Exception {
-    Path dir = leases.resolve(network);
+  private static List<String> leaseFiles(CniSandbox sandbox, String network) throws Exception {
+    Path dir = sandbox.ipamDataDir().resolve(network);
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("198.")).sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("198."))
+          .sorted()
+          .toList();
     }
   }
 
-  private static long veths() throws Exception {
-    return Host.run("ip", "-o", "link", "show", "type", "veth").lines()
+  /** veth interfaces in the sandbox's host namespace, besides the macvlan test's parent. */
+  private static long veths(CniSandbox sandbox) throws Exception {
+    return Host.run(sandbox.host(), "ip", "-o", "link", "show", "type", "veth")
+        .lines()
         .filter(l -> !l.contains("jcni-mv"))
         .count();
   }
 
   @Test
-  void bridgeAndHostLocalAddCheckDel() throws Exception {
-    String ns = netns("br-c1");
-    NetworkConfigList list = bridgeList("e2e-br", "jcni-br0", "");
+  void bridgeAndHostLocalAddCheckDel(CniSandbox sandbox) throws Exception {
+    NetworkNamespace ns = sandbox.container();
+    CniNetwork list = bridgeList(sandbox, "e2e-br", "jcni-br0", "");
 
-    Result result = client.add(list, attachment("c1", ns));
+    CniAttachment eth0 = list.add();
 
+    Result result = eth0.result();
     assertThat(result.cniVersion()).isEqualTo(CniVersion.V1_0_0);
-    assertThat(result.ips()).singleElement().satisfies(ip -> assertThat(ip.address().toString()).isEqualTo("198.18.0.2/24"));
-    assertThat(Host.ipIn("br-c1", "-4", "addr", "show", "eth0")).contains("inet 198.18.0.2/24");
-    assertThat(Host.ipIn("br-c1", "route")).contains("default via 198.18.0.1 dev eth0");
-    assertThat(Host.run("ip", "-4", "addr", "show", "jcni-br0")).contains("inet 198.18.0.1/24");
-    assertThat(leaseFiles("e2e-br")).containsExactly("198.18.0.2");
-    assertThat(veths()).isEqualTo(1);
+    assertThat(result.ips())
+        .singleElement()
+        .satisfies(ip -> assertThat(ip.address().toString()).isEqualTo("198.18.0.2/24"));
+    assertThat(Host.run(ns, "ip", "-4", "addr", "show", "eth0")).contains("inet 198.18.0.2/24");
+    assertThat(Host.run(ns, "ip", "route")).contains("default via 198.18.0.1 dev eth0");
+    assertThat(Host.run(sandbox.host(), "ip", "-4", "addr", "show", "jcni-br0"))
+        .contains("inet 198.18.0.1/24");
+    assertThat(leaseFiles(sandbox, "e2e-br")).containsExactly("198.18.0.2");
+    assertThat(Path.of("/var/lib/cni/networks/e2e-br"))
+        .as("host-local kept its lease in the sandbox, not in its default directory")
+        .doesNotExist();
+    assertThat(veths(sandbox)).isEqualTo(1);
+    try (NetworkNamespace jvm = NetworkNamespace.current()) {
+      assertThat(Host.exec(jvm, "ip", "link", "show", "jcni-br0").exit)
+          .as("the bridge is in the sandbox's host namespace, not in the JVM's")
+          .isNotZero();
+    }
 
-    client.check(list, attachment("c1", ns));
+    eth0.check();
 
-    client.delete(list, attachment("c1", ns));
+    eth0.delete();
 
-    assertThat(leaseFiles("e2e-br")).as("host-local released the address").isEmpty();
-    assertThat(veths()).as("no veth left").isZero();
-    assertThat(Host.exec("ip", "-n", "br-c1", "link", "show", "eth0").exit).isNotZero();
-    assertThat(client.cachedAttachment("e2e-br", "c1", "eth0")).isEmpty();
+    assertThat(leaseFiles(sandbox, "e2e-br")).as("host-local released the address").isEmpty();
+    assertThat(veths(sandbox)).as("no veth left").isZero();
+    assertThat(Host.exec(ns, "ip", "link", "show", "eth0").exit).isNotZero();
+    assertThat(sandbox.client().cachedAttachment("e2e-br", sandbox.containerId(), "eth0"))
+        .isEmpty();
   }
 
   @Test
-  void ptpAndHostLocal() throws Exception {
-    String ns = netns("ptp-c1");
-    NetworkConfigList list =
-        list(
-            "{\"cniVersion\":\"1.0.0\",\"name\":\"e2e-ptp\",\"plugins\":[{\"type\":\"ptp\",\"ipMasq\":false,"
-                + "\"ipam\":"
+  void ptpAndHostLocal(CniSandbox sandbox) throws Exception {
+    CniNetwork list =
+        sandbox.network(
+            "{\"cniVersion\":\"1.0.0\",\"name\":\"e2e-ptp\",\"plugins\":[{\"type\":\"ptp\","
+                + "\"ipMasq\":false,\"ipam\":"
                 + hostLocal("198.18.1.0/24", "198.18.1.1")
                 + "}]}");
-    Result result = client.add(list, attachment("c1", ns));
-    assertThat(result.ips().get(0).address().toString()).isEqualTo("198.18.1.2/24");
-    assertThat(Host.ipIn("ptp-c1", "-4", "addr", "show", "eth0")).contains("inet 198.18.1.2/24");
-    client.check(list, attachment("c1", ns));
-    client.delete(list, attachment("c1", ns));
-    assertThat(leaseFiles("e2e-ptp")).isEmpty();
-    assertThat(veths()).isZero();
+    CniAttachment eth0 = list.add();
+    assertThat(eth0.result().ips().get(0).address().toString()).isEqualTo("198.18.1.2/24");
+    assertThat(Host.run(sandbox.container(), "ip", "-4", "addr", "show", "eth0"))
+        .contains("inet 198.18.1.2/24");
+    eth0.check();
+    eth0.delete();
+    assertThat(leaseFiles(sandbox, "e2e-ptp")).isEmpty();
+    assertThat(veths(sandbox)).isZero();
   }
 
   /**
    * macvlan over a parent made for the test. The issue asks for a dummy parent, but the kernel of
    * this machine kind has no dummy driver ("Unknown device type"), so the parent is one end of a
-   * veth pair: any Ethernet device serves macvlan the same way.
+   * veth pair: any Ethernet device serves macvlan the same way. The pair lives in the sandbox's
+   * host namespace and goes with it.
    */
   @Test
-  void macvlanOverATestParent() throws Exception {
-    Host.run("ip", "link", "add", "jcni-mv0", "type", "veth", "peer", "name", "jcni-mv1");
-    try {
-      Host.run("ip", "link", "set", "jcni-mv0", "up");
-      Host.run("ip", "link", "set", "jcni-mv1", "up");
-      String ns = netns("mv-c1");
-      NetworkConfigList list =
-          list(
-              "{\"cniVersion\":\"1.0.0\",\"name\":\"e2e-mv\",\"plugins\":[{\"type\":\"macvlan\","
-                  + "\"master\":\"jcni-mv0\",\"mode\":\"bridge\",\"ipam\":"
-                  + hostLocal("198.18.2.0/24", "198.18.2.1")
-                  + "}]}");
-      client.add(list, attachment("c1", ns));
-      String link = Host.ipIn("mv-c1", "-d", "link", "show", "eth0");
-      assertThat(link).contains("macvlan");
-      assertThat(Host.ipIn("mv-c1", "-4", "addr", "show", "eth0")).contains("inet 198.18.2.2/24");
-      client.delete(list, attachment("c1", ns));
-      assertThat(Host.exec("ip", "-n", "mv-c1", "link", "show", "eth0").exit).isNotZero();
-      assertThat(leaseFiles("e2e-mv")).isEmpty();
-    } finally {
-      Host.exec("ip", "link", "delete", "jcni-mv0");
-    }
+  void macvlanOverATestParent(CniSandbox sandbox) throws Exception {
+    NetworkNamespace host = sandbox.host();
+    Host.run(host, "ip", "link", "add", "jcni-mv0", "type", "veth", "peer", "name", "jcni-mv1");
+    Host.run(host, "ip", "link", "set", "jcni-mv0", "up");
+    Host.run(host, "ip", "link", "set", "jcni-mv1", "up");
+    CniNetwork list =
+        sandbox.network(
+            "{\"cniVersion\":\"1.0.0\",\"name\":\"e2e-mv\",\"plugins\":[{\"type\":\"macvlan\","
+                + "\"master\":\"jcni-mv0\",\"mode\":\"bridge\",\"ipam\":"
+                + hostLocal("198.18.2.0/24", "198.18.2.1")
+                + "}]}");
+    CniAttachment eth0 = list.add();
+    String link = Host.run(sandbox.container(), "ip", "-d", "link", "show", "eth0");
+    assertThat(link).contains("macvlan");
+    assertThat(Host.run(sandbox.container(), "ip", "-4", "addr", "show", "eth0"))
+        .contains("inet 198.18.2.2/24");
+    eth0.delete();
+    assertThat(Host.exec(sandbox.container(), "ip", "link", "show", "eth0").exit).isNotZero();
+    assertThat(leaseFiles(sandbox, "e2e-mv")).isEmpty();
   }
 
   @Test
-  void loopbackBringsLoUp() throws Exception {
-    String ns = "lo-c1";
-    namespaces.add(ns);
-    Host.run("ip", "netns", "add", ns); // lo left down on purpose
-    assertThat(Host.ipIn(ns, "link", "show", "lo")).doesNotContain("UP,LOWER_UP");
-    NetworkConfigList list =
-        list("{\"cniVersion\":\"1.0.0\",\"name\":\"e2e-lo\",\"plugins\":[{\"type\":\"loopback\"}]}");
-    Attachment a = Attachment.builder("c1", "lo").netns("/run/netns/" + ns).build();
-    client.add(list, a);
-    assertThat(Host.ipIn(ns, "link", "show", "lo")).contains("UP,LOWER_UP");
-    client.delete(list, a);
+  void loopbackBringsLoUp(CniSandbox sandbox) throws Exception {
+    NetworkNamespace ns = sandbox.container(); // a new namespace: lo is down
+    assertThat(Host.run(ns, "ip", "link", "show", "lo")).doesNotContain("UP,LOWER_UP");
+    CniNetwork list =
+        sandbox.network(
+            "{\"cniVersion\":\"1.0.0\",\"name\":\"e2e-lo\",\"plugins\":[{\"type\":\"loopback\"}]}");
+    CniAttachment lo = list.add("lo");
+    assertThat(Host.run(ns, "ip", "link", "show", "lo")).contains("UP,LOWER_UP");
+    lo.delete();
   }
 
   @Test
-  void chainWithPortmapFirewallTuningAndBandwidthUsesCapabilityArgs() throws Exception {
-    String ns = netns("chain-c1");
-    NetworkConfigList list =
+  void chainWithPortmapFirewallTuningAndBandwidthUsesCapabilityArgs(CniSandbox sandbox)
+      throws Exception {
+    NetworkNamespace host = sandbox.host();
+    CniNetwork list =
         bridgeList(
+            sandbox,
             "e2e-chain",
             "jcni-br1",
             ",{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true},\"snat\":false}"
@@ -232,106 +223,112 @@ class RealPluginsIsolatedTest {
         (ObjectNode)
             Json.parse(
                 ("{\"portMappings\":[{\"hostPort\":18080,\"containerPort\":80,\"protocol\":\"tcp\"}],"
-                        + "\"bandwidth\":{\"ingressRate\":1000000,\"ingressBurst\":100000,"
-                        + "\"egressRate\":1000000,\"egressBurst\":100000}}")
+                     + "\"bandwidth\":{\"ingressRate\":1000000,\"ingressBurst\":100000,"
+                     + "\"egressRate\":1000000,\"egressBurst\":100000}}")
                     .getBytes(StandardCharsets.UTF_8));
-    Attachment a = Attachment.builder("c1", "eth0").netns(ns).capabilityArgs(caps).build();
+    Attachment a = sandbox.attachmentBuilder("eth0").capabilityArgs(caps).build();
 
-    client.add(list, a);
+    CniAttachment eth0 = list.add(a);
 
-    assertThat(Host.run("iptables", "-t", "nat", "-S")).contains("18080").contains("CNI-HOSTPORT-DNAT");
-    assertThat(Host.run("iptables", "-S")).contains("CNI-FORWARD");
+    assertThat(Host.run(host, "iptables", "-t", "nat", "-S"))
+        .contains("18080")
+        .contains("CNI-HOSTPORT-DNAT");
+    assertThat(Host.run(host, "iptables", "-S")).contains("CNI-FORWARD");
     assertThat(
-            Host.run(
-                "ip", "netns", "exec", "chain-c1", "cat", "/proc/sys/net/ipv4/conf/eth0/accept_redirects"))
+            Host.run(sandbox.container(), "cat", "/proc/sys/net/ipv4/conf/eth0/accept_redirects"))
         .as("tuning set the sysctl inside the container")
         .isEqualTo("0\n");
-    assertThat(Host.run("tc", "qdisc", "show")).as("bandwidth shaped the host veth").contains("tbf");
+    assertThat(Host.run(host, "tc", "qdisc", "show"))
+        .as("bandwidth shaped the host veth")
+        .contains("tbf");
 
     // portmap 1.1.1's CHECK looks for its IPv6 chain even on an IPv4-only attachment and fails:
     // a plugin bug, recorded in docs/conformance.md; the reference cnitool fails the same way.
-    assertThatThrownBy(() -> client.check(list, a))
+    assertThatThrownBy(eth0::check)
         .isInstanceOf(PluginErrorException.class)
         .hasMessageContaining("portmap");
 
-    client.delete(list, a);
-    assertThat(Host.run("iptables", "-t", "nat", "-S")).doesNotContain("18080");
-    assertThat(veths()).isZero();
+    eth0.delete();
+    assertThat(Host.run(host, "iptables", "-t", "nat", "-S")).doesNotContain("18080");
+    assertThat(veths(sandbox)).isZero();
   }
 
   @Test
-  void gcDeletesTheStaleAttachmentAndKeepsTheValidOne() throws Exception {
-    String keep = netns("gc-keep");
-    String stale = netns("gc-stale");
-    NetworkConfigList list = bridgeList("e2e-gc", "jcni-br2", "");
-    client.add(list, attachment("keep", keep));
-    client.add(list, attachment("stale", stale));
-    assertThat(leaseFiles("e2e-gc")).hasSize(2);
+  void gcDeletesTheStaleAttachmentAndKeepsTheValidOne(CniSandbox sandbox) throws Exception {
+    NetworkNamespace keep = sandbox.createNamespace("gc-keep");
+    NetworkNamespace stale = sandbox.createNamespace("gc-stale");
+    CniNetwork list = bridgeList(sandbox, "e2e-gc", "jcni-br2", "");
+    CniAttachment kept =
+        list.add(Attachment.builder("keep", "eth0").netns(keep.path().toString()).build());
+    list.add(Attachment.builder("stale", "eth0").netns(stale.path().toString()).build());
+    assertThat(leaseFiles(sandbox, "e2e-gc")).hasSize(2);
 
-    GcReport report = client.gc(list, List.of(Map.entry("keep", "eth0")));
+    GcReport report = list.gc(List.of(Map.entry("keep", "eth0")));
 
     assertThat(report.succeeded()).isTrue();
     assertThat(report.deleted()).extracting(k -> k.containerId()).containsExactly("stale");
-    assertThat(leaseFiles("e2e-gc")).containsExactly("198.18.0.2");
-    assertThat(Host.exec("ip", "-n", "gc-stale", "link", "show", "eth0").exit).isNotZero();
-    assertThat(Host.ipIn("gc-keep", "-4", "addr", "show", "eth0")).contains("198.18.0.2/24");
-    client.delete(list, attachment("keep", keep));
+    assertThat(leaseFiles(sandbox, "e2e-gc")).containsExactly("198.18.0.2");
+    assertThat(Host.exec(stale, "ip", "link", "show", "eth0").exit).isNotZero();
+    assertThat(Host.run(keep, "ip", "-4", "addr", "show", "eth0")).contains("198.18.0.2/24");
+    kept.delete();
   }
 
   @Test
-  void statusOfA100ListIsReadyAndEveryPluginAnswersVersion() throws Exception {
-    assertThat(client.status(bridgeList("e2e-st", "jcni-br3", ""))).isEqualTo(NetworkStatus.READY);
+  void statusOfA100ListIsReadyAndEveryPluginAnswersVersion(CniSandbox sandbox) throws Exception {
+    assertThat(bridgeList(sandbox, "e2e-st", "jcni-br3", "").status())
+        .isEqualTo(NetworkStatus.READY);
     List<String> types;
     try (Stream<Path> s = Files.list(PLUGINS)) {
       types = s.map(p -> p.getFileName().toString()).sorted().toList();
     }
     assertThat(types).contains("bridge", "host-local", "loopback", "ptp", "macvlan", "portmap");
     for (String type : types) {
-      VersionInfo info = client.versionInfo(type);
+      VersionInfo info = sandbox.client().versionInfo(type);
       assertThat(info.supports(CniVersion.V1_0_0)).as(type).isTrue();
     }
   }
 
   @Test
-  void aBadSubnetFailsAddWithTheCniErrorCode() throws Exception {
-    String ns = netns("bad-c1");
-    NetworkConfigList list =
-        list(
+  void aBadSubnetFailsAddWithTheCniErrorCode(CniSandbox sandbox) throws Exception {
+    CniNetwork list =
+        sandbox.network(
             "{\"cniVersion\":\"1.0.0\",\"name\":\"e2e-bad\",\"plugins\":[{\"type\":\"bridge\","
                 + "\"bridge\":\"jcni-br4\",\"ipam\":"
                 + hostLocal("198.18.3.0/33", "198.18.3.1")
                 + "}]}");
-    assertThatThrownBy(() -> client.add(list, attachment("c1", ns)))
+    assertThatThrownBy(list::add)
         .isInstanceOf(PluginErrorException.class)
-        .hasMessageContaining("network \"e2e-bad\" (container c1, eth0)")
+        .hasMessageContaining("network \"e2e-bad\" (container " + sandbox.containerId() + ", eth0)")
         .hasMessageContaining("plugin type=\"bridge\"")
         .hasMessageContaining("invalid CIDR address")
         .satisfies(
             e ->
                 assertThat(((PluginErrorException) e).cniError().map(CniError::code))
                     .contains((long) CniError.INTERNAL));
-    assertThat(client.cachedAttachment("e2e-bad", "c1", "eth0")).isEmpty();
+    assertThat(sandbox.client().cachedAttachment("e2e-bad", sandbox.containerId(), "eth0"))
+        .isEmpty();
   }
 
   @Test
-  void delAfterAPartialAddCleansUpWhatTheFirstPluginsDid() throws Exception {
-    String ns = netns("part-c1");
-    NetworkConfigList list =
+  void delAfterAPartialAddCleansUpWhatTheFirstPluginsDid(CniSandbox sandbox) throws Exception {
+    CniNetwork list =
         bridgeList(
+            sandbox,
             "e2e-part",
             "jcni-br5",
             ",{\"type\":\"tuning\",\"sysctl\":{\"net.ipv4.conf.eth0.no_such_sysctl\":\"1\"}}");
-    assertThatThrownBy(() -> client.add(list, attachment("c1", ns)))
+    assertThatThrownBy(list::add)
         .isInstanceOf(PluginErrorException.class)
         .hasMessageContaining("plugin type=\"tuning\"");
     // bridge ran: its veth and lease exist, but nothing is cached
-    assertThat(veths()).isEqualTo(1);
-    assertThat(leaseFiles("e2e-part")).hasSize(1);
-    assertThat(client.cachedAttachment("e2e-part", "c1", "eth0")).isEmpty();
+    assertThat(veths(sandbox)).isEqualTo(1);
+    assertThat(leaseFiles(sandbox, "e2e-part")).hasSize(1);
+    assertThat(sandbox.client().cachedAttachment("e2e-part", sandbox.containerId(), "eth0"))
+        .isEmpty();
 
     // the spec: a DEL must follow even a failed ADD
-    client.delete(list, attachment("c1", ns));
-    assertThat(veths()).isZero();
-    assertThat(leaseFiles("e2e-part")).isEmpty();
+    list.delete(sandbox.attachmentBuilder("eth0").build());
+    assertThat(veths(sandbox)).isZero();
+    assertThat(leaseFiles(sandbox, "e2e-part")).isEmpty();
   }
 }
