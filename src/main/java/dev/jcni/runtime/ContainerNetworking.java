@@ -563,6 +563,11 @@ public final class ContainerNetworking implements AutoCloseable {
 
   // ---------------------------------------------------------------- lifecycle
 
+  /** How many containers have an attach or detach in progress or waiting; for tests. */
+  int containersInProgress() {
+    return containers.size();
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("closed: " + this);
