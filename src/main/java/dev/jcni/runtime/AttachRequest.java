@@ -209,8 +209,7 @@ public record AttachRequest(
      * @throws IllegalArgumentException when two networks ask for one interface name
      */
     public AttachRequest build() {
-      return new AttachRequest(
-          containerId, netns, networks, cniArgs, traceParent, traceState);
+      return new AttachRequest(containerId, netns, networks, cniArgs, traceParent, traceState);
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * A container's attachment to one network, as {@link ContainerNetworking#attach} made it.
  *
- * @param network the network's name (the default network's actual name when it was selected as
- *     the default)
+ * @param network the network's name (the default network's actual name when it was selected as the
+ *     default)
  * @param ifName the interface name inside the container
  * @param result the final result of the network's plugins, in the network's version
  */
@@ -25,8 +25,8 @@ public record AttachedNetwork(String network, String ifName, Result result) {
   }
 
   /**
-   * The interface the result reports inside the container: the one with this attachment's name
-   * and a sandbox.
+   * The interface the result reports inside the container: the one with this attachment's name and
+   * a sandbox.
    *
    * @return the interface, or empty when the result does not list it (IPAM-only and 0.2.0 results)
    */

@@ -119,8 +119,8 @@ public final class ContainerNetworking implements AutoCloseable {
    * @return every attachment, in the request's order
    * @throws NetworkUnavailableException when a network is not loaded or cannot be used (nothing
    *     ran)
-   * @throws CniException when a plugin fails, or any other failure of the client; the message
-   *     names the network, container and interface
+   * @throws CniException when a plugin fails, or any other failure of the client; the message names
+   *     the network, container and interface
    * @throws InterruptedException when the thread is interrupted
    * @throws IllegalStateException when closed
    */
@@ -232,7 +232,8 @@ public final class ContainerNetworking implements AutoCloseable {
         if (i == failed) {
           client.delete(list, attachment);
         } else {
-          deleteAttachment(request.containerId(), list.name(), attachment.ifName(), list, attachment);
+          deleteAttachment(
+              request.containerId(), list.name(), attachment.ifName(), list, attachment);
         }
       } catch (CniException | RuntimeException e) {
         LOG.warn(
@@ -264,7 +265,8 @@ public final class ContainerNetworking implements AutoCloseable {
       List<NetworkConfigList> lists, List<NetworkSelection> selections, int last) {
     List<String> parts = new ArrayList<>();
     for (int i = last; i >= 0; i--) {
-      parts.add("network \"" + lists.get(i).name() + "\" (" + selections.get(i).ifName().get() + ")");
+      parts.add(
+          "network \"" + lists.get(i).name() + "\" (" + selections.get(i).ifName().get() + ")");
     }
     return String.join(", ", parts);
   }
@@ -329,7 +331,8 @@ public final class ContainerNetworking implements AutoCloseable {
       List<AttachedNetwork> networks = attached.networks();
       for (int i = networks.size() - 1; i >= 0; i--) {
         AttachedNetwork n = networks.get(i);
-        NetworkConfigList current = snapshot.network(n.network()).map(LoadedNetwork::config).orElse(null);
+        NetworkConfigList current =
+            snapshot.network(n.network()).map(LoadedNetwork::config).orElse(null);
         Attachment bare =
             Attachment.builder(attached.containerId(), n.ifName()).netns(attached.netns()).build();
         try {
@@ -346,10 +349,11 @@ public final class ContainerNetworking implements AutoCloseable {
 
   /**
    * Detaches a container from every network the cache holds an attachment of it for, each with its
-   * cached configuration: for a runtime that lost its own record (after a restart). The order is the
-   * reverse of the names {@link AttachRequest} assigns ({@code netN} from the highest N down, then
-   * {@code eth0}), with other interface names first, in reverse name order; for interface names of
-   * its own choosing, a runtime that needs a strict order uses {@link #detach(AttachedNetworks)}.
+   * cached configuration: for a runtime that lost its own record (after a restart). The order is
+   * the reverse of the names {@link AttachRequest} assigns ({@code netN} from the highest N down,
+   * then {@code eth0}), with other interface names first, in reverse name order; for interface
+   * names of its own choosing, a runtime that needs a strict order uses {@link
+   * #detach(AttachedNetworks)}.
    *
    * @param containerId the container id
    * @return the attachments whose DEL ran, in the order they ran
@@ -368,7 +372,8 @@ public final class ContainerNetworking implements AutoCloseable {
       for (CachedAttachment c : client.cachedAttachments(Optional.of(containerId))) {
         keys.add(c.key());
       }
-      keys.sort(Comparator.comparing(AttachmentKey::ifName, ContainerNetworking::compareInterfaces));
+      keys.sort(
+          Comparator.comparing(AttachmentKey::ifName, ContainerNetworking::compareInterfaces));
       Collections.reverse(keys);
       List<AttachmentKey> deleted = new ArrayList<>();
       List<CniException> failures = new ArrayList<>();
@@ -439,8 +444,8 @@ public final class ContainerNetworking implements AutoCloseable {
    * <p>Waits for the attaches and detaches in progress and holds new ones until it ends.
    *
    * @param liveContainerIds the containers that exist, including those being created
-   * @return one report per network, in the order of the configuration directory; a network whose
-   *     GC could not run has a report with that error
+   * @return one report per network, in the order of the configuration directory; a network whose GC
+   *     could not run has a report with that error
    * @throws CniException when the cache cannot be listed
    * @throws InterruptedException when the thread is interrupted
    * @throws IllegalStateException when closed
@@ -515,11 +520,11 @@ public final class ContainerNetworking implements AutoCloseable {
   // ---------------------------------------------------------------- readiness
 
   /**
-   * Whether the runtime may report its {@code NetworkReady} condition true, as containerd and
-   * CRI-O decide it: the configuration directory has a usable default network ({@link
-   * NetworkConfigs.Snapshot#readiness()}) and that network's STATUS ({@link CniClient#status})
-   * says its plugins can serve ADD. STATUS runs the plugins (for version 1.1.0 and later), so call
-   * this at the pace a runtime reports its status, not per container.
+   * Whether the runtime may report its {@code NetworkReady} condition true, as containerd and CRI-O
+   * decide it: the configuration directory has a usable default network ({@link
+   * NetworkConfigs.Snapshot#readiness()}) and that network's STATUS ({@link CniClient#status}) says
+   * its plugins can serve ADD. STATUS runs the plugins (for version 1.1.0 and later), so call this
+   * at the pace a runtime reports its status, not per container.
    *
    * @return ready, or {@link NetworkReadiness#NOT_READY_REASON} with a message naming the network,
    *     its file and what is wrong ({@link NetworkReadiness.Status#STATUS_FAILED} when STATUS said

@@ -48,8 +48,7 @@ public record NetworkSelection(
       pairs.add(Map.entry(e.getKey(), e.getValue()));
     }
     cniArgs = List.copyOf(pairs);
-    capabilityArgs =
-        capabilityArgs == null ? Json.NODES.objectNode() : capabilityArgs.deepCopy();
+    capabilityArgs = capabilityArgs == null ? Json.NODES.objectNode() : capabilityArgs.deepCopy();
     args = Objects.requireNonNull(args, "args").map(ObjectNode::deepCopy);
   }
 
@@ -113,7 +112,9 @@ public record NetworkSelection(
     return new NetworkSelection(network, Optional.of(name), cniArgs, capabilityArgs, args);
   }
 
-  /** What this selection is called in messages: {@code network "n"} or {@code the default network}. */
+  /**
+   * What this selection is called in messages: {@code network "n"} or {@code the default network}.
+   */
   String describe() {
     return network.map(n -> "network \"" + n + "\"").orElse("the default network");
   }

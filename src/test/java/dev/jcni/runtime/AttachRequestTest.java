@@ -88,7 +88,11 @@ class AttachRequestTest {
         AttachRequest.builder("c1", "/run/netns/c1")
             .cniArg("K8S_POD_NAME", "web")
             .traceContext("tp", "ts")
-            .network(NetworkSelection.builder("a").cniArg("IP", "198.18.0.9").capabilityArgs(caps).build())
+            .network(
+                NetworkSelection.builder("a")
+                    .cniArg("IP", "198.18.0.9")
+                    .capabilityArgs(caps)
+                    .build())
             .network("b")
             .build();
 

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Many containers at once, and a configuration directory that changes under running operations.
- * The plugin ({@code testdata/plugins/timed-recorder}) records when each call started and ended;
+ * Many containers at once, and a configuration directory that changes under running operations. The
+ * plugin ({@code testdata/plugins/timed-recorder}) records when each call started and ended;
  * whether calls overlapped is read from those records, never from how long the test took.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -81,7 +81,12 @@ class ContainerNetworkingConcurrencyTest {
 
   /** One plugin call as the plugin recorded it. */
   record Call(
-      String command, String containerId, String network, String ifName, String tag, long start,
+      String command,
+      String containerId,
+      String network,
+      String ifName,
+      String tag,
+      long start,
       long end) {
     boolean overlaps(Call o) {
       return start < o.end && o.start < end;
@@ -152,7 +157,10 @@ class ContainerNetworkingConcurrencyTest {
               () -> {
                 start.await();
                 return networking.attach(
-                    AttachRequest.builder(id, "/run/netns/" + id).defaultNetwork().network("beta").build());
+                    AttachRequest.builder(id, "/run/netns/" + id)
+                        .defaultNetwork()
+                        .network("beta")
+                        .build());
               }));
     }
     start.countDown();
@@ -162,10 +170,12 @@ class ContainerNetworkingConcurrencyTest {
     }
     List<Future<?>> detaches = new ArrayList<>();
     for (AttachedNetworks a : attached) {
-      detaches.add(pool.submit(() -> {
-        networking.detach(a);
-        return null;
-      }));
+      detaches.add(
+          pool.submit(
+              () -> {
+                networking.detach(a);
+                return null;
+              }));
     }
     for (Future<?> f : detaches) {
       f.get();
@@ -225,8 +235,9 @@ class ContainerNetworkingConcurrencyTest {
   }
 
   @Test
-  void configurationRewrittenWhileContainersAttachNeverYieldsAHalfWrittenNetworkAndTeardownUsesTheAddsVersion()
-      throws Exception {
+  void
+      configurationRewrittenWhileContainersAttachNeverYieldsAHalfWrittenNetworkAndTeardownUsesTheAddsVersion()
+          throws Exception {
     Path beta = netD.resolve("20-beta.conflist");
     Files.writeString(netD.resolve("10-alpha.conflist"), timed("alpha", "\"tag\":\"a\""));
     Files.writeString(beta, timed("beta", "\"tag\":\"v0\""));
@@ -279,7 +290,15 @@ class ContainerNetworkingConcurrencyTest {
                 .snapshot()
                 .network("beta")
                 .filter(n -> !n.isStale())
-                .map(n -> n.config().plugins().get(0).json().get("tag").asText().equals("v" + versions))
+                .map(
+                    n ->
+                        n.config()
+                            .plugins()
+                            .get(0)
+                            .json()
+                            .get("tag")
+                            .asText()
+                            .equals("v" + versions))
                 .orElse(false),
         "the last version of beta");
     done.set(true);
@@ -302,7 +321,9 @@ class ContainerNetworkingConcurrencyTest {
         addedWith.put(c.containerId(), c.tag());
       } else {
         assertThat(c.command()).isEqualTo("DEL");
-        assertThat(c.tag()).as("DEL of %s", c.containerId()).isEqualTo(addedWith.get(c.containerId()));
+        assertThat(c.tag())
+            .as("DEL of %s", c.containerId())
+            .isEqualTo(addedWith.get(c.containerId()));
       }
     }
     assertThat(adds).isGreaterThan(1);

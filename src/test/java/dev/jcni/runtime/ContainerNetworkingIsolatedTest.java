@@ -59,7 +59,9 @@ class ContainerNetworkingIsolatedTest {
         netD.resolve("10-bridge.conflist"),
         "{\"cniVersion\":\"1.0.0\",\"name\":\"rt-bridge\",\"plugins\":[{\"type\":\"bridge\","
             + "\"bridge\":\"jcni-rtbr0\",\"isGateway\":true,\"ipMasq\":false,\"ipam\":{"
-            + "\"type\":\"host-local\",\"dataDir\":\"" + leases + "\","
+            + "\"type\":\"host-local\",\"dataDir\":\""
+            + leases
+            + "\","
             + "\"ranges\":[[{\"subnet\":\"198.18.4.0/24\",\"gateway\":\"198.18.4.1\"}]],"
             + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}");
     writePtp("");
@@ -78,7 +80,9 @@ class ContainerNetworkingIsolatedTest {
     Files.writeString(
         netD.resolve("20-ptp.conflist"),
         "{\"cniVersion\":\"1.0.0\",\"name\":\"rt-ptp\",\"plugins\":[{\"type\":\"ptp\","
-            + "\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + leases + "\","
+            + "\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
+            + leases
+            + "\","
             + "\"ranges\":[[{\"subnet\":\"198.18.5.0/24\"}]]}}"
             + morePlugins
             + "]}");
@@ -100,12 +104,14 @@ class ContainerNetworkingIsolatedTest {
   }
 
   AttachRequest bridgeAndPtp(String containerId, NetworkNamespace ns) {
-    return AttachRequest.builder(containerId, ns.path().toString()).defaultNetwork().network("rt-ptp").build();
+    return AttachRequest.builder(containerId, ns.path().toString())
+        .defaultNetwork()
+        .network("rt-ptp")
+        .build();
   }
 
   @Test
-  void aContainerOnABridgeAndAPtpNetworkHasBothInterfacesAndDetachLeavesNothing()
-      throws Exception {
+  void aContainerOnABridgeAndAPtpNetworkHasBothInterfacesAndDetachLeavesNothing() throws Exception {
     NetworkNamespace ns = container("rt-c1");
     assertThat(networking.readiness().isReady()).isTrue();
 
@@ -115,7 +121,10 @@ class ContainerNetworkingIsolatedTest {
         .extracting(n -> n.network() + " " + n.ifName() + " " + n.ips().get(0).address())
         .containsExactly("rt-bridge eth0 198.18.4.2/24", "rt-ptp net1 198.18.5.2/24");
     assertThat(attached.networks())
-        .allSatisfy(n -> assertThat(n.containerInterface().orElseThrow().sandbox()).isEqualTo(ns.path().toString()));
+        .allSatisfy(
+            n ->
+                assertThat(n.containerInterface().orElseThrow().sandbox())
+                    .isEqualTo(ns.path().toString()));
     // what the container sees, read by iproute2 from inside its namespace
     assertThat(addressesIn(ns.path()))
         .containsExactlyInAnyOrder("eth0 198.18.4.2/24", "net1 198.18.5.2/24");
@@ -165,10 +174,14 @@ class ContainerNetworkingIsolatedTest {
     Map<String, GcReport> reports = networking.gc(List.of("keep"));
 
     assertThat(reports).containsOnlyKeys("rt-bridge", "rt-ptp");
-    assertThat(reports.values()).allSatisfy(r -> {
-      assertThat(r.errors()).isEmpty();
-      assertThat(r.deleted()).singleElement().satisfies(k -> assertThat(k.containerId()).isEqualTo("dead"));
-    });
+    assertThat(reports.values())
+        .allSatisfy(
+            r -> {
+              assertThat(r.errors()).isEmpty();
+              assertThat(r.deleted())
+                  .singleElement()
+                  .satisfies(k -> assertThat(k.containerId()).isEqualTo("dead"));
+            });
     assertThat(addressesIn(dead.path())).isEmpty();
     assertThat(addressesIn(keep.path()))
         .containsExactlyInAnyOrder("eth0 198.18.4.2/24", "net1 198.18.5.2/24");

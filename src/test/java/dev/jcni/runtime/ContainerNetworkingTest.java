@@ -146,12 +146,14 @@ class ContainerNetworkingTest {
         .extracting(n -> n.network() + "/" + n.ifName())
         .containsExactly("alpha/eth0", "gamma/net1", "beta/data0");
     assertThat(described())
-        .containsExactly("ADD alpha eth0 a1", "ADD alpha eth0 a2", "ADD gamma net1 g", "ADD beta data0 b");
+        .containsExactly(
+            "ADD alpha eth0 a1", "ADD alpha eth0 a2", "ADD gamma net1 g", "ADD beta data0 b");
     // the recorder numbers its answers by the calls logged so far: the last plugin of each list
     assertThat(attached.networks())
         .extracting(n -> n.ips().get(0).address().toString())
         .containsExactly("198.18.0.2/24", "198.18.0.3/24", "198.18.0.4/24");
-    assertThat(attached.byInterface("net1").orElseThrow().containerInterface().orElseThrow().sandbox())
+    assertThat(
+            attached.byInterface("net1").orElseThrow().containerInterface().orElseThrow().sandbox())
         .isEqualTo("/run/netns/c1");
     for (JsonNode c : calls()) {
       assertThat(c.get("containerId").asText()).isEqualTo("c1");
@@ -164,8 +166,11 @@ class ContainerNetworkingTest {
 
   @Test
   void eachNetworkGetsTheSharedArgumentsAndOnlyItsOwnOptions() throws Exception {
-    write("10-alpha.conflist", recorders("alpha", "1.0.0", "\"capabilities\":{\"portMappings\":true}"));
-    write("20-beta.conflist", recorders("beta", "1.0.0", "\"capabilities\":{\"portMappings\":true}"));
+    write(
+        "10-alpha.conflist",
+        recorders("alpha", "1.0.0", "\"capabilities\":{\"portMappings\":true}"));
+    write(
+        "20-beta.conflist", recorders("beta", "1.0.0", "\"capabilities\":{\"portMappings\":true}"));
     open();
     ObjectNode ports = CapabilityArgs.builder().portMapping(8080, 80, "tcp").build();
 
@@ -173,21 +178,35 @@ class ContainerNetworkingTest {
         AttachRequest.builder("c1", "/run/netns/c1")
             .cniArg("K8S_POD_NAME", "web")
             .traceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "")
-            .network(NetworkSelection.builder().capabilityArgs(ports).cniArg("IP", "198.18.0.9").build())
+            .network(
+                NetworkSelection.builder().capabilityArgs(ports).cniArg("IP", "198.18.0.9").build())
             .network(
                 NetworkSelection.builder("beta")
-                    .args((ObjectNode) json("{\"cni\":{\"labels\":[{\"key\":\"k\",\"value\":\"v\"}]}}"))
+                    .args(
+                        (ObjectNode)
+                            json("{\"cni\":{\"labels\":[{\"key\":\"k\",\"value\":\"v\"}]}}"))
                     .build())
             .build());
 
     List<JsonNode> calls = calls();
     assertThat(calls.get(0).get("args").asText()).isEqualTo("K8S_POD_NAME=web;IP=198.18.0.9");
     assertThat(calls.get(0).get("stdin").get("runtimeConfig"))
-        .isEqualTo(json("{\"portMappings\":[{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\"}]}"));
+        .isEqualTo(
+            json(
+                "{\"portMappings\":[{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\"}]}"));
     assertThat(calls.get(0).get("stdin").has("args")).isFalse();
     assertThat(calls.get(1).get("args").asText()).isEqualTo("K8S_POD_NAME=web");
     assertThat(calls.get(1).get("stdin").has("runtimeConfig")).isFalse();
-    assertThat(calls.get(1).get("stdin").get("args").get("cni").get("labels").get(0).get("key").asText())
+    assertThat(
+            calls
+                .get(1)
+                .get("stdin")
+                .get("args")
+                .get("cni")
+                .get("labels")
+                .get(0)
+                .get("key")
+                .asText())
         .isEqualTo("k");
     assertThat(calls)
         .allSatisfy(c -> assertThat(c.get("traceparent").asText()).startsWith("00-0af76519"));
@@ -216,8 +235,7 @@ class ContainerNetworkingTest {
                 networking.attach(
                     AttachRequest.builder("c1", "/x").defaultNetwork().network("nope").build()))
         .isInstanceOfSatisfying(
-            NetworkUnavailableException.class,
-            e -> assertThat(e.network()).contains("nope"))
+            NetworkUnavailableException.class, e -> assertThat(e.network()).contains("nope"))
         .hasMessageContaining("network \"nope\"")
         .hasMessageContaining(netD.toString());
     assertThatThrownBy(
@@ -274,7 +292,8 @@ class ContainerNetworkingTest {
             "DEL alpha eth0 a1");
     List<JsonNode> calls = calls();
     // the added networks are deleted from the cache: with the result of their ADD
-    assertThat(calls.get(5).get("stdin").get("prevResult").get("ips").get(0).get("address").asText())
+    assertThat(
+            calls.get(5).get("stdin").get("prevResult").get("ips").get(0).get("address").asText())
         .isEqualTo("198.18.0.3/24");
     assertThat(calls.get(4).get("stdin").has("prevResult")).isFalse();
     assertThat(client.cachedAttachments(Optional.of("c1"))).isEmpty();
@@ -307,8 +326,12 @@ class ContainerNetworkingTest {
         .hasMessageContaining("(del)");
     assertThat(described())
         .containsExactly(
-            "ADD alpha eth0 a", "ADD beta net1 b", "ADD gamma net2 g",
-            "DEL gamma net2 g", "DEL beta net1 b", "DEL alpha eth0 a");
+            "ADD alpha eth0 a",
+            "ADD beta net1 b",
+            "ADD gamma net2 g",
+            "DEL gamma net2 g",
+            "DEL beta net1 b",
+            "DEL alpha eth0 a");
     // the failed DEL keeps its cache entry for a later detach or GC; the others are gone
     assertThat(client.cachedAttachments(Optional.of("c1")))
         .extracting(c -> c.key().networkName())
@@ -396,7 +419,8 @@ class ContainerNetworkingTest {
     write("20-beta.conflist", recorders("beta", "1.0.0", "\"tag\":\"b-v1\""));
     open();
     AttachedNetworks attached =
-        networking.attach(AttachRequest.builder("c1", "/x").defaultNetwork().network("beta").build());
+        networking.attach(
+            AttachRequest.builder("c1", "/x").defaultNetwork().network("beta").build());
     // beta now fails every DEL, and alpha's file is gone altogether
     write("20-beta.conflist", recorders("beta", "1.0.0", "\"tag\":\"b-v2\",\"failOn\":\"DEL\""));
     Files.delete(netD.resolve("10-alpha.conflist"));
@@ -433,15 +457,24 @@ class ContainerNetworkingTest {
     open();
     AttachedNetworks attached =
         networking.attach(
-            AttachRequest.builder("c1", "/x").defaultNetwork().network("beta").network("gamma").build());
+            AttachRequest.builder("c1", "/x")
+                .defaultNetwork()
+                .network("beta")
+                .network("gamma")
+                .build());
     Files.delete(log);
 
-    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> networking.detach(attached));
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(() -> networking.detach(attached));
 
-    assertThat(thrown).isInstanceOf(PluginErrorException.class).hasMessageContaining("network \"gamma\"");
-    assertThat(thrown.getSuppressed()).singleElement().satisfies(
-        s -> assertThat(s).hasMessageContaining("network \"alpha\""));
-    assertThat(described()).containsExactly("DEL gamma net2 g", "DEL beta net1 b", "DEL alpha eth0 a");
+    assertThat(thrown)
+        .isInstanceOf(PluginErrorException.class)
+        .hasMessageContaining("network \"gamma\"");
+    assertThat(thrown.getSuppressed())
+        .singleElement()
+        .satisfies(s -> assertThat(s).hasMessageContaining("network \"alpha\""));
+    assertThat(described())
+        .containsExactly("DEL gamma net2 g", "DEL beta net1 b", "DEL alpha eth0 a");
     assertThat(client.cachedAttachments(Optional.of("c1")))
         .extracting(c -> c.key().networkName())
         .containsExactlyInAnyOrder("alpha", "gamma");
@@ -473,7 +506,11 @@ class ContainerNetworkingTest {
         .extracting(k -> k.networkName() + "/" + k.ifName())
         .containsExactly("beta/data0", "delta/net2", "alpha/net1", "gamma/eth0");
     assertThat(described())
-        .containsExactly("DEL beta data0 beta", "DEL delta net2 delta", "DEL alpha net1 alpha", "DEL gamma eth0 gamma");
+        .containsExactly(
+            "DEL beta data0 beta",
+            "DEL delta net2 delta",
+            "DEL alpha net1 alpha",
+            "DEL gamma eth0 gamma");
     assertThat(client.cachedAttachments(Optional.empty()))
         .extracting(c -> c.key().containerId())
         .containsExactly("c2");
@@ -482,7 +519,8 @@ class ContainerNetworkingTest {
 
   @Test
   void interfaceOrderPutsEth0FirstThenNetNumerically() {
-    List<String> names = new ArrayList<>(List.of("net10", "x0", "net2", "eth0", "net1", "net01", "eth1"));
+    List<String> names =
+        new ArrayList<>(List.of("net10", "x0", "net2", "eth0", "net1", "net01", "eth1"));
     names.sort(ContainerNetworking::compareInterfaces);
     assertThat(names).containsExactly("eth0", "net1", "net2", "net10", "eth1", "net01", "x0");
   }
@@ -500,7 +538,8 @@ class ContainerNetworkingTest {
         "{\"cniVersion\":\"1.1.0\",\"name\":\"missing\",\"plugins\":[{\"type\":\"no-such-plugin\"}]}");
     write(
         "50-nogc.conflist",
-        recorders("nogc", "1.1.0", "\"tag\":\"n\"").replace("\"plugins\"", "\"disableGC\":true,\"plugins\""));
+        recorders("nogc", "1.1.0", "\"tag\":\"n\"")
+            .replace("\"plugins\"", "\"disableGC\":true,\"plugins\""));
     open();
     networking.attach(AttachRequest.builder("live", "/l").defaultNetwork().network("beta").build());
     networking.attach(AttachRequest.builder("dead", "/d").defaultNetwork().network("beta").build());
@@ -516,7 +555,9 @@ class ContainerNetworkingTest {
     assertThat(reports.get("alpha").deleted())
         .extracting(AttachmentKey::containerId)
         .containsExactlyInAnyOrder("dead", "gone");
-    assertThat(reports.get("beta").deleted()).extracting(AttachmentKey::containerId).containsExactly("dead");
+    assertThat(reports.get("beta").deleted())
+        .extracting(AttachmentKey::containerId)
+        .containsExactly("dead");
     assertThat(reports.get("gamma").deleted()).isEmpty();
     assertThat(reports.get("nogc").skipped()).isTrue();
     assertThat(reports.values()).allSatisfy(r -> assertThat(r.errors()).isEmpty());
@@ -525,13 +566,24 @@ class ContainerNetworkingTest {
     List<String> dels =
         calls.stream()
             .filter(c -> c.get("command").asText().equals("DEL"))
-            .map(c -> c.get("containerId").asText() + " " + c.get("stdin").get("name").asText() + " " + c.get("stdin").get("tag").asText())
+            .map(
+                c ->
+                    c.get("containerId").asText()
+                        + " "
+                        + c.get("stdin").get("name").asText()
+                        + " "
+                        + c.get("stdin").get("tag").asText())
             .collect(Collectors.toList());
     // stale attachments get DEL with the configuration they were added with (a-v1, not a-v2)
-    assertThat(dels).containsExactlyInAnyOrder("dead alpha a-v1", "gone alpha a-v1", "dead beta b-v1");
+    assertThat(dels)
+        .containsExactlyInAnyOrder("dead alpha a-v1", "gone alpha a-v1", "dead beta b-v1");
     List<JsonNode> gcs =
-        calls.stream().filter(c -> c.get("command").asText().equals("GC")).collect(Collectors.toList());
-    assertThat(gcs).extracting(c -> c.get("stdin").get("name").asText()).containsExactly("alpha", "beta", "gamma");
+        calls.stream()
+            .filter(c -> c.get("command").asText().equals("GC"))
+            .collect(Collectors.toList());
+    assertThat(gcs)
+        .extracting(c -> c.get("stdin").get("name").asText())
+        .containsExactly("alpha", "beta", "gamma");
     assertThat(gcs.get(0).get("stdin").get("tag").asText()).isEqualTo("a-v2");
     assertThat(gcs.get(0).get("stdin").get("cni.dev/valid-attachments"))
         .isEqualTo(json("[{\"containerID\":\"live\",\"ifname\":\"eth0\"}]"));
@@ -556,7 +608,9 @@ class ContainerNetworkingTest {
     assertThat(report.deleted()).isEmpty();
     assertThat(report.errors())
         .singleElement()
-        .satisfies(e -> assertThat(e).hasMessageContaining("container dead").hasMessageContaining("(del)"));
+        .satisfies(
+            e ->
+                assertThat(e).hasMessageContaining("container dead").hasMessageContaining("(del)"));
     JsonNode gc = calls().get(1);
     assertThat(gc.get("command").asText()).isEqualTo("GC");
     assertThat(gc.get("stdin").get("cni.dev/valid-attachments"))
@@ -570,8 +624,9 @@ class ContainerNetworkingTest {
     write("20-beta.conflist", recorders("beta", "1.1.0", "\"tag\":\"b\""));
     open();
     Map<String, GcReport> reports = networking.gc(List.of());
-    assertThat(reports.get("alpha").errors()).singleElement().satisfies(
-        e -> assertThat(e).hasMessageContaining("network \"alpha\""));
+    assertThat(reports.get("alpha").errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e).hasMessageContaining("network \"alpha\""));
     assertThat(reports.get("beta").succeeded()).isTrue();
     assertThat(described()).containsExactly("GC alpha  a", "GC beta  b");
   }
@@ -593,7 +648,9 @@ class ContainerNetworkingTest {
   @Test
   void aDefaultNetworkWhoseStatusSaysNotAvailableIsNotReadyNamingThePluginAndItsAnswer()
       throws Exception {
-    write("10-alpha.conflist", recorders("alpha", "1.1.0", "\"tag\":\"a\"", "\"tag\":\"b\",\"statusCode\":\"50\""));
+    write(
+        "10-alpha.conflist",
+        recorders("alpha", "1.1.0", "\"tag\":\"a\"", "\"tag\":\"b\",\"statusCode\":\"50\""));
     open();
     NetworkReadiness r = networking.readiness();
     assertThat(r.status()).isEqualTo(NetworkReadiness.Status.STATUS_FAILED);
@@ -612,7 +669,10 @@ class ContainerNetworkingTest {
     open();
     NetworkReadiness r = networking.readiness();
     assertThat(r.status()).isEqualTo(NetworkReadiness.Status.STATUS_FAILED);
-    assertThat(r.message()).contains("STATUS of the default network \"alpha\"").contains("failed").contains("asked to fail");
+    assertThat(r.message())
+        .contains("STATUS of the default network \"alpha\"")
+        .contains("failed")
+        .contains("asked to fail");
   }
 
   @Test
@@ -643,12 +703,17 @@ class ContainerNetworkingTest {
             .pluginDirectories(List.of(tmp.resolve("empty")))
             .cacheDirectory(tmp.resolve("cache"))
             .build();
-    try (ContainerNetworking n = ContainerNetworking.builder(elsewhere, netD).watch(false).build()) {
+    try (ContainerNetworking n =
+        ContainerNetworking.builder(elsewhere, netD).watch(false).build()) {
       assertThat(n.configs().snapshot().defaultNetwork()).isEmpty();
-      assertThat(n.readiness().message()).contains("recorder").contains(tmp.resolve("empty").toString());
+      assertThat(n.readiness().message())
+          .contains("recorder")
+          .contains(tmp.resolve("empty").toString());
     }
     try (ContainerNetworking n = ContainerNetworking.builder(client, netD).watch(false).build()) {
-      assertThat(n.configs().snapshot().defaultNetwork()).map(LoadedNetwork::name).contains("alpha");
+      assertThat(n.configs().snapshot().defaultNetwork())
+          .map(LoadedNetwork::name)
+          .contains("alpha");
       assertThat(n.configs().isWatching()).isFalse();
     }
   }

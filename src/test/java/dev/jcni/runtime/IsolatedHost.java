@@ -30,7 +30,9 @@ public final class IsolatedHost {
         .containsPattern("(?m)^Uid:\\s+0\\s");
     String host = System.getenv("JCNI_HOST_NETNS");
     assertThat(host)
-        .as("these tests must run in the JVM of bin/isolated-java, never on the machine's own network")
+        .as(
+            "these tests must run in the JVM of bin/isolated-java, never on the machine's own"
+                + " network")
         .isNotBlank();
     assertThat(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString())
         .as("this JVM's network namespace is not the machine's")
@@ -45,7 +47,9 @@ public final class IsolatedHost {
       }
     }
     assertThat(privateNetns).as("/run/netns is bin/isolated-java's private tmpfs").isTrue();
-    assertThat(PLUGINS.resolve("bridge")).as("bin/setup installs containernetworking-plugins").isExecutable();
+    assertThat(PLUGINS.resolve("bridge"))
+        .as("bin/setup installs containernetworking-plugins")
+        .isExecutable();
   }
 
   /** Runs a command, fails the test on a non-zero exit, returns its standard output. */
@@ -89,7 +93,10 @@ public final class IsolatedHost {
       return List.of();
     }
     try (var s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("198.")).sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("198."))
+          .sorted()
+          .toList();
     }
   }
 }

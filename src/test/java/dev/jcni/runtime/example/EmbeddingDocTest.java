@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/embedding.md shows files of the build verbatim: each code block that follows a line {@code
- * <!-- file: PATH -->} must equal that file, so that the document cannot drift from the example
- * the build compiles and runs ({@link MiniRuntimeIsolatedTest}).
+ * <!-- file: PATH -->} must equal that file, so that the document cannot drift from the example the
+ * build compiles and runs ({@link MiniRuntimeIsolatedTest}).
  */
 class EmbeddingDocTest {
   static final Path BASE =

@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A very small container runtime: it keeps its containers' network namespaces in a directory of
- * its own, attaches each container to the node's default network and to one more network, and
- * cleans up after itself.
+ * A very small container runtime: it keeps its containers' network namespaces in a directory of its
+ * own, attaches each container to the node's default network and to one more network, and cleans up
+ * after itself.
  */
 public final class MiniRuntime implements AutoCloseable {
   private final ContainerNetworking networking;
@@ -31,7 +31,8 @@ public final class MiniRuntime implements AutoCloseable {
    * Starts the runtime's networking: one client and one watched configuration directory for the
    * life of the runtime.
    */
-  public MiniRuntime(Path configDir, Path pluginDir, Path cacheDir, Path namespaces, PrintStream out)
+  public MiniRuntime(
+      Path configDir, Path pluginDir, Path cacheDir, Path namespaces, PrintStream out)
       throws CniException {
     CniClient client =
         CniClient.builder().pluginDirectories(List.of(pluginDir)).cacheDirectory(cacheDir).build();
@@ -80,8 +81,13 @@ public final class MiniRuntime implements AutoCloseable {
     reports.forEach(
         (network, report) ->
             out.println(
-                "gc " + network + ": " + report.deleted().size() + " stale attachments, "
-                    + report.errors().size() + " errors"));
+                "gc "
+                    + network
+                    + ": "
+                    + report.deleted().size()
+                    + " stale attachments, "
+                    + report.errors().size()
+                    + " errors"));
   }
 
   private String networkNames() {

@@ -35,8 +35,7 @@ class MiniRuntimeIsolatedTest {
   }
 
   @Test
-  void theEmbeddingExampleAttachesAContainerToTwoNetworksAndLeavesNothingBehind()
-      throws Exception {
+  void theEmbeddingExampleAttachesAContainerToTwoNetworksAndLeavesNothingBehind() throws Exception {
     Path netD = Files.createDirectories(tmp.resolve("net.d"));
     Path leases = Files.createDirectories(tmp.resolve("leases"));
     try (Stream<Path> files = Files.list(EXAMPLE)) {
