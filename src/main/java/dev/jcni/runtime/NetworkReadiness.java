@@ -4,8 +4,9 @@ import java.util.Objects;
 
 /**
  * Whether the network side of a container runtime is ready, as the CRI's {@code NetworkReady}
- * runtime condition reports it, judged from the configuration alone: a default network is loaded
- * and its plugins are installed. (Whether the plugins' STATUS agrees is asked by running them.)
+ * runtime condition reports it: a default network is loaded, its plugins are installed, and (asked
+ * by {@link ContainerNetworking#readiness()}, which runs them) its plugins' STATUS says they can
+ * serve ADD. {@link NetworkConfigs.Snapshot#readiness()} judges from the configuration alone.
  *
  * @param status ready, or the cause of not being ready, for code to act on
  * @param message for an operator: what is missing and where; empty when ready
@@ -28,7 +29,13 @@ public record NetworkReadiness(Status status, String message) {
     /** The runtime named its default network and no file defines it. */
     DEFAULT_NETWORK_NOT_FOUND,
     /** The networks that would be the default need plugins that are not installed. */
-    PLUGIN_NOT_FOUND
+    PLUGIN_NOT_FOUND,
+    /**
+     * The default network is loaded, but its STATUS (SPEC.md section 2) says a plugin cannot serve
+     * ADD now (error code 50 or 51), or STATUS itself failed; the message says which plugin and
+     * what it answered.
+     */
+    STATUS_FAILED
   }
 
   /** Rejects {@code null}. */
