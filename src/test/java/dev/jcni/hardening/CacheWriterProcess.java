@@ -15,12 +15,13 @@ import java.util.Random;
  * in an endless loop (and removes one now and then) until it is killed.
  *
  * <pre>
- * CacheWriterProcess CACHE_DIR ATOMIC|SYNCED SEED
+ * CacheWriterProcess CACHE_DIR ATOMIC|SYNCED SEED [WRITES]
  * </pre>
  *
  * <p>It prints {@code READY} once its first entry is written, so that the parent's kill falls
  * among writes rather than during JVM start-up. Entries range from a few hundred bytes to 256 KiB,
- * so that a write takes long enough to be interrupted in the middle.
+ * so that a write takes long enough to be interrupted in the middle. With {@code WRITES} it exits
+ * normally after that many writes (the parent's training run for a class-data sharing archive).
  */
 public final class CacheWriterProcess {
   /** The network every entry belongs to. */
@@ -34,7 +35,7 @@ public final class CacheWriterProcess {
   /**
    * Writes until killed.
    *
-   * @param args the cache directory, the durability and a seed
+   * @param args the cache directory, the durability, a seed and optionally a number of writes
    * @throws Exception when a write fails (the parent sees the exit status and stderr)
    */
   public static void main(String[] args) throws Exception {
@@ -43,7 +44,8 @@ public final class CacheWriterProcess {
     byte[] config =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"crash\",\"plugins\":[{\"type\":\"bridge\"}]}"
             .getBytes(StandardCharsets.UTF_8);
-    for (long i = 0; ; i++) {
+    long writes = args.length > 3 ? Long.parseLong(args[3]) : Long.MAX_VALUE;
+    for (long i = 0; i < writes; i++) {
       AttachmentKey key =
           AttachmentKey.of(NETWORK, "c" + random.nextInt(ATTACHMENTS), "eth" + (i % 2));
       if (i > 0 && random.nextInt(8) == 0) {

@@ -23,12 +23,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +54,87 @@ class CrashConsistencyTest {
   private static final int MAX_DELAY_MS = 60;
 
   @TempDir Path tmp;
+  @TempDir static Path shared;
+
+  /** The child's class path (jars only, as class-data sharing requires) and its JVM options. */
+  private static String classPath;
+
+  private static final List<String> JVM_OPTIONS = new ArrayList<>();
+
+  /**
+   * Start-up is most of each round, so the children share an archive of the classes they load
+   * (class-data sharing), made by one training run that exits normally. The archive only speeds
+   * the children up: without it (the training failed) they run the same, slower.
+   */
+  @BeforeAll
+  static void prepareChildren() throws Exception {
+    List<String> jars = new ArrayList<>();
+    jars.add(jar(CacheWriterProcess.class, "dev/jcni/hardening/CacheWriterProcess", "writer.jar"));
+    jars.add(jar(ResultCache.class, "dev/", "jcni.jar"));
+    for (Class<?> c :
+        List.of(ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class, LoggerFactory.class)) {
+      jars.add(location(c).toString());
+    }
+    classPath = jars.stream().distinct().collect(Collectors.joining(java.io.File.pathSeparator));
+    // a small heap, the C1 compiler only, serial GC
+    JVM_OPTIONS.addAll(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    Path archive = shared.resolve("writer.jsa");
+    List<String> command = new ArrayList<>(List.of(java(), "-XX:ArchiveClassesAtExit=" + archive));
+    command.addAll(JVM_OPTIONS);
+    command.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            CacheWriterProcess.class.getName(),
+            shared.resolve("training").toString(),
+            "ATOMIC",
+            "1",
+            "200"));
+    Process training =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (training.waitFor(60, TimeUnit.SECONDS) && training.exitValue() == 0 && Files.exists(archive)) {
+      JVM_OPTIONS.add("-XX:SharedArchiveFile=" + archive);
+    } else {
+      training.destroyForcibly();
+      System.out.println("no class-data sharing archive for the children; they start slower");
+    }
+  }
+
+  /** The code source of {@code c} if it is a jar, else a jar of its classes under {@code prefix}. */
+  private static String jar(Class<?> c, String prefix, String name) throws IOException {
+    Path source = location(c);
+    if (!Files.isDirectory(source)) {
+      return source.toString();
+    }
+    Path jar = shared.resolve(name);
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(source)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        String entry = source.relativize(f).toString().replace('\\', '/');
+        if (entry.startsWith(prefix)) {
+          out.putNextEntry(new JarEntry(entry));
+          Files.copy(f, out);
+          out.closeEntry();
+        }
+      }
+    }
+    return jar.toString();
+  }
+
+  private static Path location(Class<?> c) {
+    try {
+      return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
 
   @Test
   void aWriterKilledAtRandomMomentsNeverLeavesAPartialEmptyOrUnparsableEntry() throws Exception {
@@ -107,11 +191,10 @@ class CrashConsistencyTest {
 
   private static Process start(Path cacheDir, Durability durability, long seed) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // start-up is most of each round: a small heap, the C1 compiler only, serial GC
-    command.addAll(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+    command.add(java());
+    command.addAll(JVM_OPTIONS);
     command.add("-cp");
-    command.add(classPath());
+    command.add(classPath);
     command.add(CacheWriterProcess.class.getName());
     command.add(cacheDir.toString());
     command.add(durability.name());
@@ -184,26 +267,5 @@ class CrashConsistencyTest {
     try (Stream<Path> s = Files.list(temp)) {
       return (int) s.count();
     }
-  }
-
-  private static String classPath() {
-    return Stream.of(
-            CacheWriterProcess.class,
-            ResultCache.class,
-            ObjectMapper.class,
-            JsonFactory.class,
-            JsonAutoDetect.class,
-            LoggerFactory.class)
-        .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
-        .map(
-            url -> {
-              try {
-                return Path.of(url.toURI()).toString();
-              } catch (URISyntaxException e) {
-                throw new IllegalStateException(e);
-              }
-            })
-        .distinct()
-        .collect(Collectors.joining(java.io.File.pathSeparator));
   }
 }

@@ -7,6 +7,7 @@ import dev.jcni.CacheException;
 import dev.jcni.CniClient;
 import dev.jcni.CniException;
 import dev.jcni.ConfigException;
+import dev.jcni.InvalidNameException;
 import dev.jcni.PluginExecutionException;
 import dev.jcni.PluginNotFoundException;
 import dev.jcni.config.NetworkConfigList;
@@ -44,8 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
  * test plugin {@code ok} half the time so that the mutated configurations reach a plugin.
  *
  * <p>Invariants: no canary (nor the {@code trap}) ever runs; parsing throws nothing but {@link
- * ConfigException}; the operations throw nothing but {@link PluginNotFoundException}, the {@link
- * PluginExecutionException} family and {@link CacheException}; every try ends within its bound.
+ * ConfigException}; the operations throw nothing but {@link PluginNotFoundException}, {@link
+ * InvalidNameException} (a type the file system's encoding cannot hold, in the C locale), the
+ * {@link PluginExecutionException} family and {@link CacheException}; every try ends within its
+ * bound.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileConflistPropertyTest {
@@ -55,7 +58,11 @@ class HostileConflistPropertyTest {
 
   /** The exceptions the operations may throw on a configuration that parsed. */
   private static final Set<Class<? extends CniException>> OPERATION_EXCEPTIONS =
-      Set.of(PluginNotFoundException.class, PluginExecutionException.class, CacheException.class);
+      Set.of(
+          PluginNotFoundException.class,
+          InvalidNameException.class, // a type the file system's encoding cannot hold
+          PluginExecutionException.class,
+          CacheException.class);
 
   private static final Attachment ATTACHMENT =
       Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build();

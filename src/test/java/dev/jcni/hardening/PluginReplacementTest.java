@@ -201,6 +201,14 @@ class PluginReplacementTest {
             });
   }
 
+  /** Busy-waits {@code micros} microseconds (sleeping would last a millisecond at least). */
+  private static void spin(long micros) {
+    long end = System.nanoTime() + micros * 1000;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+  }
+
   /**
    * The same race through the client: while ADDs run, another thread removes the plugin and puts
    * it back (by rename) again and again. Every ADD either succeeds or says clearly that the plugin
@@ -224,13 +232,14 @@ class PluginReplacementTest {
               try {
                 java.util.Random random = new java.util.Random();
                 while (!stop.get()) {
-                  // the plugin is there while the next copy is made, then gone for an instant
+                  // there while the next copy is made and a little longer, then gone an instant
                   Path copy = Testdata.copyExecutable(exe, staging.resolve("flaky"));
+                  Thread.sleep(1);
+                  spin(random.nextInt(1000));
                   Files.delete(plugin);
-                  Thread.sleep(0, random.nextInt(200_000));
+                  spin(random.nextInt(200));
                   Files.move(copy, plugin, StandardCopyOption.ATOMIC_MOVE);
                   rounds++;
-                  Thread.sleep(0, random.nextInt(500_000));
                 }
               } catch (Exception e) {
                 throw new IllegalStateException(e);
