@@ -189,7 +189,9 @@ class CacheFaultsIsolatedTest {
           .isInstanceOfSatisfying(
               CacheException.class,
               e -> {
-                assertThat(e.getMessage()).contains(cacheDir.toString()).contains("Read-only file system");
+                assertThat(e.getMessage())
+                    .contains(cacheDir.toString())
+                    .contains("Read-only file system");
               });
     }
     assertThat(recorder.calls()).as("no plugin ran").isEmpty();
@@ -224,8 +226,13 @@ class CacheFaultsIsolatedTest {
     assertThat(del)
         .isInstanceOfSatisfying(
             CacheException.class,
-            e -> assertThat(e.getMessage()).contains("net-c1-eth0").contains("Read-only file system"));
-    assertThat(recorder.calls()).as("the plugins ran; the entry could not be removed").containsExactly("DEL#c", "DEL#a");
+            e ->
+                assertThat(e.getMessage())
+                    .contains("net-c1-eth0")
+                    .contains("Read-only file system"));
+    assertThat(recorder.calls())
+        .as("the plugins ran; the entry could not be removed")
+        .containsExactly("DEL#c", "DEL#a");
     assertThat(names(cacheDir.resolve("results"))).containsExactly("net-c1-eth0");
   }
 }

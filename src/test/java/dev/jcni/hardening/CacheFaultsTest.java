@@ -156,7 +156,8 @@ class CacheFaultsTest {
     client.add(list, C2); // creates results/
     recorder.calls();
     Path secret = Files.writeString(outside.resolve("secret"), "not a cache entry");
-    Path entry = Files.createSymbolicLink(cacheDir.resolve("results").resolve("net-c1-eth0"), secret);
+    Path entry =
+        Files.createSymbolicLink(cacheDir.resolve("results").resolve("net-c1-eth0"), secret);
 
     assertRolledBack(catchThrowable(() -> client.add(list, C1)), entry, "symbolic link");
     assertThat(Files.readString(secret)).isEqualTo("not a cache entry");

@@ -18,9 +18,9 @@ import java.util.Random;
  * CacheWriterProcess CACHE_DIR ATOMIC|SYNCED SEED [WRITES]
  * </pre>
  *
- * <p>It prints {@code READY} once its first entry is written, so that the parent's kill falls
- * among writes rather than during JVM start-up. Entries range from a few hundred bytes to 256 KiB,
- * so that a write takes long enough to be interrupted in the middle. With {@code WRITES} it exits
+ * <p>It prints {@code READY} once its first entry is written, so that the parent's kill falls among
+ * writes rather than during JVM start-up. Entries range from a few hundred bytes to 256 KiB, so
+ * that a write takes long enough to be interrupted in the middle. With {@code WRITES} it exits
  * normally after that many writes (the parent's training run for a class-data sharing archive).
  */
 public final class CacheWriterProcess {

@@ -20,9 +20,9 @@ import java.util.UUID;
  * </ul>
  *
  * <p>The plugin directory holds {@code ok} (the well-behaved echo plugin) and {@code trap}, a
- * canary that may run only when asked for by exactly that name: it witnesses any normalisation
- * (NUL truncation, trimming, case or Unicode folding) that would turn another string into a name
- * that exists.
+ * canary that may run only when asked for by exactly that name: it witnesses any normalisation (NUL
+ * truncation, trimming, case or Unicode folding) that would turn another string into a name that
+ * exists.
  */
 final class Canaries implements AutoCloseable {
   private final Path root;
@@ -46,14 +46,18 @@ final class Canaries implements AutoCloseable {
     cwdName = "jcni-canary-" + UUID.randomUUID();
     relativeDir = "target/jcni-canary-" + UUID.randomUUID();
     canaries.add(Testdata.copyExecutable(Testdata.canary(), cwd.resolve(cwdName)));
-    canaries.add(Testdata.copyExecutable(Testdata.canary(), cwd.resolve(relativeDir).resolve("canary")));
-    canaries.add(Testdata.copyExecutable(Testdata.canary(), cwd.resolve(relativeDir).resolve(cwdName)));
+    canaries.add(
+        Testdata.copyExecutable(Testdata.canary(), cwd.resolve(relativeDir).resolve("canary")));
+    canaries.add(
+        Testdata.copyExecutable(Testdata.canary(), cwd.resolve(relativeDir).resolve(cwdName)));
     cleanup.add(cwd.resolve(cwdName));
     cleanup.add(cwd.resolve("canary-ran"));
     cleanup.add(cwd.resolve(relativeDir));
   }
 
-  /** The directory searched for plugins; it holds {@code ok}, {@code trap} and the link {@code sub}. */
+  /**
+   * The directory searched for plugins; it holds {@code ok}, {@code trap} and the link {@code sub}.
+   */
   Path plugins() {
     return plugins;
   }
@@ -68,7 +72,10 @@ final class Canaries implements AutoCloseable {
     return cwdName;
   }
 
-  /** A directory relative to the working directory, holding canaries named {@code canary} and {@link #cwdName()}. */
+  /**
+   * A directory relative to the working directory, holding canaries named {@code canary} and {@link
+   * #cwdName()}.
+   */
   String relativeDir() {
     return relativeDir;
   }

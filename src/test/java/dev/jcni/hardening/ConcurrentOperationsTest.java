@@ -46,19 +46,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Two oracles decide what "exactly" is. For distinct attachments, each worker knows what it did
  * and GC's reports say what it deleted. For shared attachments, whose operations race, the plugin
  * itself ({@code testdata/hardening/journal-plugin.c}) appends one line per call to a journal: the
- * client holds the container's lock around the plugin call and the cache update, so the last ADD
- * or DEL line of an attachment tells whether it must be cached. The journal is checked against the
+ * client holds the container's lock around the plugin call and the cache update, so the last ADD or
+ * DEL line of an attachment tells whether it must be cached. The journal is checked against the
  * workers' own record for the distinct attachments too, so neither oracle is taken on trust.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConcurrentOperationsTest {
   private static final int THREADS = 64;
+
   /** Each distinct attachment gets an ADD; three in five then get a DEL: 500 + 300 operations. */
   private static final int DISTINCT = 500;
+
   /** ADD or DEL on the shared attachments, racing each other and the workers. */
   private static final int SHARED_OPS = 200;
 
   private static final String NETWORK = "load";
+
   /** Two interfaces of one container and two containers: same-container ops serialise. */
   private static final List<String[]> SHARED =
       List.of(
@@ -279,7 +282,12 @@ class ConcurrentOperationsTest {
     for (Path file : files) {
       JsonNode entry = Json.parse(Files.readAllBytes(file));
       assertThat(entry.get("kind").asText()).isEqualTo("cniCacheV1");
-      assertThat(NETWORK + "-" + entry.get("containerId").asText() + "-" + entry.get("ifName").asText())
+      assertThat(
+              NETWORK
+                  + "-"
+                  + entry.get("containerId").asText()
+                  + "-"
+                  + entry.get("ifName").asText())
           .isEqualTo(file.getFileName().toString());
       assertThat(entry.get("result").get("interfaces").get(0).get("name").asText())
           .isEqualTo(entry.get("ifName").asText());

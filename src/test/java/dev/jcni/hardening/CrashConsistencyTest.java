@@ -23,12 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,10 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * A child JVM writing cache entries in a loop ({@link CacheWriterProcess}) is killed with SIGKILL at
- * random moments, 100 times, in two lanes of 50 (one cache directory each, with the default {@link
- * Durability#ATOMIC} and with {@link Durability#SYNCED} in turn). After every kill, every file
- * under {@code results/} must be a complete entry: a regular, non-empty file that parses, is a
+ * A child JVM writing cache entries in a loop ({@link CacheWriterProcess}) is killed with SIGKILL
+ * at random moments, 100 times, in two lanes of 50 (one cache directory each, with the default
+ * {@link Durability#ATOMIC} and with {@link Durability#SYNCED} in turn). After every kill, every
+ * file under {@code results/} must be a complete entry: a regular, non-empty file that parses, is a
  * {@code cniCacheV1} entry and is stored under its own name; nothing may have been moved to {@code
  * results-corrupt/}; the cache lists every file. Temporary files may be left in {@code
  * results-tmp/}, never in {@code results/}.
@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
 class CrashConsistencyTest {
   static final int KILLS = 100;
   private static final int LANES = 2;
+
   /** The longest wait after the child's first write before the kill. */
   private static final int MAX_DELAY_MS = 60;
 
@@ -63,8 +64,8 @@ class CrashConsistencyTest {
 
   /**
    * Start-up is most of each round, so the children share an archive of the classes they load
-   * (class-data sharing), made by one training run that exits normally. The archive only speeds
-   * the children up: without it (the training failed) they run the same, slower.
+   * (class-data sharing), made by one training run that exits normally. The archive only speeds the
+   * children up: without it (the training failed) they run the same, slower.
    */
   @BeforeAll
   static void prepareChildren() throws Exception {
@@ -95,7 +96,9 @@ class CrashConsistencyTest {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
-    if (training.waitFor(60, TimeUnit.SECONDS) && training.exitValue() == 0 && Files.exists(archive)) {
+    if (training.waitFor(60, TimeUnit.SECONDS)
+        && training.exitValue() == 0
+        && Files.exists(archive)) {
       JVM_OPTIONS.add("-XX:SharedArchiveFile=" + archive);
     } else {
       training.destroyForcibly();
@@ -103,7 +106,9 @@ class CrashConsistencyTest {
     }
   }
 
-  /** The code source of {@code c} if it is a jar, else a jar of its classes under {@code prefix}. */
+  /**
+   * The code source of {@code c} if it is a jar, else a jar of its classes under {@code prefix}.
+   */
   private static String jar(Class<?> c, String prefix, String name) throws IOException {
     Path source = location(c);
     if (!Files.isDirectory(source)) {
@@ -170,11 +175,14 @@ class CrashConsistencyTest {
     for (int kill = 0; kill < KILLS / LANES; kill++) {
       Durability durability = kill % 2 == 0 ? Durability.ATOMIC : Durability.SYNCED;
       Process child = start(cacheDir, durability, random.nextLong());
-      String context = "lane " + lane + ", kill " + kill + " (" + durability + ", seed " + seed + ")";
+      String context =
+          "lane " + lane + ", kill " + kill + " (" + durability + ", seed " + seed + ")";
       try {
         awaitReady(child, context);
         Thread.sleep(random.nextInt(MAX_DELAY_MS + 1));
-        assertThat(child.isAlive()).as("the writer still runs before the kill; %s", context).isTrue();
+        assertThat(child.isAlive())
+            .as("the writer still runs before the kill; %s", context)
+            .isTrue();
       } finally {
         child.destroyForcibly(); // SIGKILL on Linux
         child.waitFor(30, TimeUnit.SECONDS);
@@ -212,13 +220,17 @@ class CrashConsistencyTest {
                   new BufferedReader(
                           new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
                       .readLine());
-      assertThat(line.get(60, TimeUnit.SECONDS)).as("the writer's first line; %s", context).isEqualTo("READY");
+      assertThat(line.get(60, TimeUnit.SECONDS))
+          .as("the writer's first line; %s", context)
+          .isEqualTo("READY");
     } finally {
       reader.shutdownNow();
     }
   }
 
-  /** Checks every file of {@code results/} independently of the cache's reader; returns the count. */
+  /**
+   * Checks every file of {@code results/} independently of the cache's reader; returns the count.
+   */
   private static int checkEveryEntry(Path cacheDir, String context) throws Exception {
     Path results = cacheDir.resolve(ResultCache.RESULTS_DIR);
     List<Path> files;

@@ -162,7 +162,8 @@ class HostileConflistPropertyTest {
     PropertyCheck.Figures figures = property.check(this::attempt);
     // the generator reaches every stage: refused files, refused plugins, plugins that ran
     assertThat(figures.outcomes())
-        .containsKeys("parse: ConfigException", "parse: InvalidNameException", "ADD, CHECK, DEL ran");
+        .containsKeys(
+            "parse: ConfigException", "parse: InvalidNameException", "ADD, CHECK, DEL ran");
   }
 
   /** Builds one hostile document as text. */
@@ -170,7 +171,8 @@ class HostileConflistPropertyTest {
     private static final List<String> VERSIONS =
         List.of("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
     private static final List<String> BAD_VERSIONS =
-        List.of("", "1.0", "v1.0.0", "1.0.0\0", "99.99.99", "1.0.0-rc1", "01.0.0", " 1.0.0", "1.0.0.0");
+        List.of(
+            "", "1.0", "v1.0.0", "1.0.0\0", "99.99.99", "1.0.0-rc1", "01.0.0", " 1.0.0", "1.0.0.0");
 
     private final Random r;
     private final List<String> targets;
@@ -198,7 +200,19 @@ class HostileConflistPropertyTest {
       }
       for (String flag : List.of("disableCheck", "disableGC", "loadOnlyInlinedPlugins")) {
         if (chance(5)) {
-          members.add(member(flag, pick(List.of("true", "false", "\"true\"", "\"FALSE\"", "\"yes\"", "1", "null", value(2)))));
+          members.add(
+              member(
+                  flag,
+                  pick(
+                      List.of(
+                          "true",
+                          "false",
+                          "\"true\"",
+                          "\"FALSE\"",
+                          "\"yes\"",
+                          "1",
+                          "null",
+                          value(2)))));
         }
       }
       if (conf) {
@@ -249,16 +263,29 @@ class HostileConflistPropertyTest {
         m.add(member("cniVersion", version()));
       }
       if (chance(10)) {
-        m.add(member("capabilities", chance(50) ? "{\"portMappings\":true,\"bandwidth\":false}" : value(3)));
+        m.add(
+            member(
+                "capabilities",
+                chance(50) ? "{\"portMappings\":true,\"bandwidth\":false}" : value(3)));
       }
       if (chance(10)) {
         m.add(member("ipam", chance(50) ? "{\"type\":" + typeValue() + "}" : value(3)));
       }
       if (chance(8)) {
-        m.add(member("dns", chance(50) ? "{\"nameservers\":[\"198.18.0.1\"],\"search\":" + value(2) + "}" : value(3)));
+        m.add(
+            member(
+                "dns",
+                chance(50)
+                    ? "{\"nameservers\":[\"198.18.0.1\"],\"search\":" + value(2) + "}"
+                    : value(3)));
       }
       for (String reserved :
-          List.of("prevResult", "runtimeConfig", "args", "cni.dev/valid-attachments", "cni.dev/attachments")) {
+          List.of(
+              "prevResult",
+              "runtimeConfig",
+              "args",
+              "cni.dev/valid-attachments",
+              "cni.dev/attachments")) {
         if (chance(4)) {
           m.add(member(reserved, value(4)));
         }
@@ -293,7 +320,20 @@ class HostileConflistPropertyTest {
 
     private String key() {
       return chance(70)
-          ? JsonText.string(pick(List.of("mtu", "bridge", "isGateway", "ipMasq", "k", "", "type ", "Type", "TYPE", "plugins")), true)
+          ? JsonText.string(
+              pick(
+                  List.of(
+                      "mtu",
+                      "bridge",
+                      "isGateway",
+                      "ipMasq",
+                      "k",
+                      "",
+                      "type ",
+                      "Type",
+                      "TYPE",
+                      "plugins")),
+              true)
           : JsonText.string(HostileText.type(r, targets), r);
     }
 
@@ -332,7 +372,12 @@ class HostileConflistPropertyTest {
         return "[" + String.join(",", items) + "]";
       }
       for (int i = 0; i < n; i++) {
-        items.add(member(chance(50) ? pick(List.of("type", "name", "cniVersion", "ips", "interfaces", "address")) : key(), value(depth - 1)));
+        items.add(
+            member(
+                chance(50)
+                    ? pick(List.of("type", "name", "cniVersion", "ips", "interfaces", "address"))
+                    : key(),
+                value(depth - 1)));
       }
       return "{" + String.join(",", items) + "}";
     }
@@ -346,9 +391,14 @@ class HostileConflistPropertyTest {
         case 2:
           return Integer.toString(r.nextInt());
         case 3:
-          return pick(List.of("1e400", "-1e400", "1E-400", "-0", "-0.0", "0.1", "1.50", "4.9e-324"));
+          return pick(
+              List.of("1e400", "-1e400", "1E-400", "-0", "-0.0", "0.1", "1.50", "4.9e-324"));
         case 4:
-          return pick(List.of("123456789012345678901234567890", "-9223372036854775809", "18446744073709551616"));
+          return pick(
+              List.of(
+                  "123456789012345678901234567890",
+                  "-9223372036854775809",
+                  "18446744073709551616"));
         case 5:
           return str(pick(VERSIONS));
         case 6:
@@ -370,7 +420,8 @@ class HostileConflistPropertyTest {
           break;
         case 1:
           out.writeBytes(bytes);
-          out.writeBytes(pick(List.of("x", "{}", "\0", " // comment", ",")).getBytes(StandardCharsets.UTF_8));
+          out.writeBytes(
+              pick(List.of("x", "{}", "\0", " // comment", ",")).getBytes(StandardCharsets.UTF_8));
           break;
         case 2:
           out.writeBytes(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}); // a BOM
@@ -378,23 +429,35 @@ class HostileConflistPropertyTest {
           break;
         case 3:
           out.write(bytes, 0, at);
-          out.writeBytes(pick(List.of(new byte[] {(byte) 0xff}, new byte[] {(byte) 0xc0, (byte) 0x80}, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[] {0})));
+          out.writeBytes(
+              pick(
+                  List.of(
+                      new byte[] {(byte) 0xff},
+                      new byte[] {(byte) 0xc0, (byte) 0x80},
+                      new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+                      new byte[] {0})));
           out.write(bytes, at, bytes.length - at);
           break;
         case 4:
           out.write(bytes, 0, at);
-          out.writeBytes(pick(List.of("/* c */", ",", "NaN", "'x'", "]", "}", "\"")).getBytes(StandardCharsets.UTF_8));
+          out.writeBytes(
+              pick(List.of("/* c */", ",", "NaN", "'x'", "]", "}", "\""))
+                  .getBytes(StandardCharsets.UTF_8));
           out.write(bytes, at, bytes.length - at);
           break;
         case 5:
-          out.writeBytes(pick(List.of("[", "\"", "null", "[]", "1", "")).getBytes(StandardCharsets.UTF_8));
+          out.writeBytes(
+              pick(List.of("[", "\"", "null", "[]", "1", "")).getBytes(StandardCharsets.UTF_8));
           break;
         case 6:
           out.writeBytes(bytes);
           out.writeBytes(bytes); // two documents
           break;
         default:
-          out.writeBytes(new String(bytes, StandardCharsets.UTF_8).replace(",", ",,").getBytes(StandardCharsets.UTF_8));
+          out.writeBytes(
+              new String(bytes, StandardCharsets.UTF_8)
+                  .replace(",", ",,")
+                  .getBytes(StandardCharsets.UTF_8));
           break;
       }
       return out.toByteArray();
@@ -406,8 +469,7 @@ class HostileConflistPropertyTest {
   private static final Pattern TYPE = Pattern.compile("(\"type\"\\s*:\\s*)\"[^\"]*\"");
 
   @Test
-  void mutatedRealWorldConfigurationsGiveOnlyDocumentedExceptionsAndRunNoCanary()
-      throws Exception {
+  void mutatedRealWorldConfigurationsGiveOnlyDocumentedExceptionsAndRunNoCanary() throws Exception {
     List<Path> corpus;
     try (Stream<Path> files = Files.walk(Testdata.root().resolve("real-world"))) {
       corpus =

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@link InvalidNameException}; the only exceptions are {@link ConfigException} (and its
  * {@link InvalidNameException}) from parsing, and from ADD {@link PluginNotFoundException} or
  * {@link InvalidNameException} for a name the file system's encoding cannot hold (in a JVM started
- * in the C locale); every try ends within its bound (and the whole test within its {@code
- * @Timeout}).
+ * in the C locale); every try ends within its bound (and the whole test within its
+ * {@code @Timeout}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileNamesPropertyTest {
@@ -85,7 +85,9 @@ class HostileNamesPropertyTest {
   record TypeCase(String type, Shape shape, boolean asciiJson, int client) {
     /** The type as the parser reads it: raw UTF-8 cannot carry an unpaired surrogate ("?"). */
     String parsedType() {
-      return asciiJson ? type : new String(type.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+      return asciiJson
+          ? type
+          : new String(type.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
   }
 
@@ -138,9 +140,14 @@ class HostileNamesPropertyTest {
             (Random r) -> {
               // one try in twenty asks for a real plugin by its exact name: the control
               String type =
-                  r.nextInt(20) == 0 ? HostileText.pick(r, List.of("ok", "trap")) : typeFrom(r, targets);
+                  r.nextInt(20) == 0
+                      ? HostileText.pick(r, List.of("ok", "trap"))
+                      : typeFrom(r, targets);
               return new TypeCase(
-                  type, HostileText.pick(r, List.of(Shape.values())), r.nextBoolean(), r.nextInt(2));
+                  type,
+                  HostileText.pick(r, List.of(Shape.values())),
+                  r.nextBoolean(),
+                  r.nextInt(2));
             },
             c -> c.shape() + " " + c.type() + " (client " + c.client() + ")");
     PropertyCheck.Figures figures =
@@ -206,7 +213,8 @@ class HostileNamesPropertyTest {
     String plugins = canaries.plugins().toString();
     String root = canaries.root().toString();
     List<Entry> e = new ArrayList<>();
-    for (String dir : List.of(plugins, plugins + "/", plugins + "//", plugins + "/.", root + "/./plugins")) {
+    for (String dir :
+        List.of(plugins, plugins + "/", plugins + "//", plugins + "/.", root + "/./plugins")) {
       e.add(new Entry(dir, true));
     }
     for (String bad :
@@ -245,11 +253,11 @@ class HostileNamesPropertyTest {
   record PathCase(List<Entry> entries, String separatorNoise, String type, int launcher) {
     String cniPath() {
       StringBuilder sb = new StringBuilder();
-      for (Entry e : entries) {
-        if (sb.length() > 0) {
+      for (int i = 0; i < entries.size(); i++) {
+        if (i > 0) {
           sb.append(':').append(separatorNoise);
         }
-        sb.append(e.text());
+        sb.append(entries.get(i).text());
       }
       return sb.toString();
     }
@@ -280,7 +288,8 @@ class HostileNamesPropertyTest {
               for (int i = 0; i < n; i++) {
                 chosen.add(HostileText.pick(r, all));
               }
-              String noise = r.nextInt(4) == 0 ? HostileText.pick(r, List.of(":", " ", ";", "\0")) : "";
+              String noise =
+                  r.nextInt(4) == 0 ? HostileText.pick(r, List.of(":", " ", ";", "\0")) : "";
               String type = HostileText.pick(r, List.of("canary", canaries.cwdName(), "ok"));
               return new PathCase(chosen, noise, type, r.nextInt(2));
             },

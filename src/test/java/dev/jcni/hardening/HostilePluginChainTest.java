@@ -19,7 +19,6 @@ import dev.jcni.invoke.Verb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +45,7 @@ class HostilePluginChainTest {
   private static final Duration DEADLINE = Duration.ofMillis(400);
   private static final Duration GRACE = Duration.ofMillis(200);
   private static final Duration DRAIN = Duration.ofMillis(200);
+
   /** Generous: a bound against hanging, not a performance figure. */
   private static final Duration SLACK = Duration.ofSeconds(5);
 
@@ -89,7 +89,8 @@ class HostilePluginChainTest {
           new Hostile("sigkill-self", PluginErrorException.class, PluginErrorException.class),
           new Hostile("sigabrt-self", PluginErrorException.class, PluginErrorException.class),
           new Hostile("cni-error", PluginErrorException.class, PluginErrorException.class),
-          new Hostile("error-exit-zero", PluginProtocolException.class, PluginProtocolException.class),
+          new Hostile(
+              "error-exit-zero", PluginProtocolException.class, PluginProtocolException.class),
           new Hostile("leaves-child-on-stdout", null, null));
 
   /** CHECK and DEL with every hostile plugin but the slow ones that only repeat {@code hang}. */
@@ -177,7 +178,10 @@ class HostilePluginChainTest {
 
   /** The error names the plugin and verb, and has the details its behaviour calls for. */
   private static void assertTypedError(
-      Throwable thrown, Hostile hostile, Class<? extends PluginExecutionException> expected, Verb verb) {
+      Throwable thrown,
+      Hostile hostile,
+      Class<? extends PluginExecutionException> expected,
+      Verb verb) {
     assertThat(thrown).isExactlyInstanceOf(expected);
     PluginExecutionException e = (PluginExecutionException) thrown;
     assertThat(e.pluginType()).isEqualTo(hostile.type());
@@ -193,7 +197,8 @@ class HostilePluginChainTest {
         assertSignal(e, 6);
         break;
       case "cni-error":
-        assertThat(((PluginErrorException) e).cniError()).hasValueSatisfying(c -> assertThat(c.code()).isEqualTo(7));
+        assertThat(((PluginErrorException) e).cniError())
+            .hasValueSatisfying(c -> assertThat(c.code()).isEqualTo(7));
         assertThat(e.stderrTail()).contains("cannot create bridge");
         break;
       case "error-exit-zero":

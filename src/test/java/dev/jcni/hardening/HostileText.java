@@ -65,7 +65,8 @@ final class HostileText {
 
   /** Shell, glob and option syntax: none of it may mean anything to jcni. */
   static final List<String> SHELL_PIECES =
-      List.of("$(id)", "`id`", ";id", "|id", "&&", "$HOME", "*", "?", "[a]", "-", "--help", "'", "\"");
+      List.of(
+          "$(id)", "`id`", ";id", "|id", "&&", "$HOME", "*", "?", "[a]", "-", "--help", "'", "\"");
 
   /**
    * Names that normalise to others: fullwidth letters (NFKC: {@code canary}), a ligature (NFKC:

@@ -11,8 +11,8 @@ final class JsonText {
 
   /**
    * A JSON string literal for {@code s}. With {@code asciiOnly}, everything outside printable ASCII
-   * is a {@code \\uXXXX} escape (so an unpaired surrogate reaches the parser as one); otherwise only
-   * what JSON requires is escaped and the rest is written as UTF-8 by the caller.
+   * is a {@code \\uXXXX} escape (so an unpaired surrogate reaches the parser as one); otherwise
+   * only what JSON requires is escaped and the rest is written as UTF-8 by the caller.
    */
   static String string(String s, boolean asciiOnly) {
     StringBuilder sb = new StringBuilder("\"");

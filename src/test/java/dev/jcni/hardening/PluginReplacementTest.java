@@ -75,7 +75,8 @@ class PluginReplacementTest {
 
   private boolean nothingCached() throws Exception {
     Path results = tmp.resolve("cache").resolve(ResultCache.RESULTS_DIR);
-    try (var files = Files.exists(results) ? Files.list(results) : java.util.stream.Stream.<Path>empty()) {
+    try (var files =
+        Files.exists(results) ? Files.list(results) : java.util.stream.Stream.<Path>empty()) {
       return files.findAny().isEmpty();
     }
   }
@@ -95,7 +96,8 @@ class PluginReplacementTest {
   @MethodSource("dev.jcni.hardening.Launchers#all")
   void aPluginHeldOpenForWritingFailsWithTextFileBusyOnceTheRetriesAreUsedUp(
       PluginLauncher launcher) throws Exception {
-    Path plugin = Testdata.copyExecutable(Testdata.compiled("journal-plugin"), bin().resolve("busy"));
+    Path plugin =
+        Testdata.copyExecutable(Testdata.compiled("journal-plugin"), bin().resolve("busy"));
     CniClient client =
         client(launcher, ExecOptions.builder().textFileBusyRetry(2, Duration.ofMillis(20)).build());
     try (FileChannel writer = FileChannel.open(plugin, StandardOpenOption.WRITE)) {
@@ -121,8 +123,7 @@ class PluginReplacementTest {
 
   @ParameterizedTest
   @MethodSource("dev.jcni.hardening.Launchers#all")
-  void aPluginBeingCopiedInIsRetriedAndTheNewBinaryRuns(PluginLauncher launcher)
-      throws Exception {
+  void aPluginBeingCopiedInIsRetriedAndTheNewBinaryRuns(PluginLauncher launcher) throws Exception {
     Path plugin = Testdata.script(bin().resolve("updating"), addressPlugin(1, "0"));
     CniClient client = client(launcher, ExecOptions.defaults()); // 5 retries from 50 ms
     byte[] newer = Files.readAllBytes(Testdata.compiled("journal-plugin"));
@@ -210,9 +211,9 @@ class PluginReplacementTest {
   }
 
   /**
-   * The same race through the client: while ADDs run, another thread removes the plugin and puts
-   * it back (by rename) again and again. Every ADD either succeeds or says clearly that the plugin
-   * was not there (not found at lookup, or gone at exec); nothing else, and a failed ADD caches
+   * The same race through the client: while ADDs run, another thread removes the plugin and puts it
+   * back (by rename) again and again. Every ADD either succeeds or says clearly that the plugin was
+   * not there (not found at lookup, or gone at exec); nothing else, and a failed ADD caches
    * nothing.
    */
   @ParameterizedTest

@@ -17,10 +17,15 @@ import java.util.function.Function;
  * seeded {@link Random}, each checked on a thread of its own within a time bound.
  *
  * <p>A failure names the property, the try, the run's seed and the input (escaped), so that it can
- * be replayed exactly: {@code -Djcni.hardening.seed=SEED} makes every property draw the same
- * inputs again (try {@code i} uses {@code new Random(SEED + i * PRIME)}, independent of the other
- * tries). Without that property each run draws a fresh seed, so that CI explores new inputs every
- * time; the seed is printed with the run's figures.
+ * be replayed exactly: {@code -Djcni.hardening.seed=SEED} makes every property draw the same inputs
+ * again (try {@code i} uses {@code new Random(SEED + i * PRIME)}, independent of the other tries).
+ * Without that property each run draws a fresh seed, so that CI explores new inputs every time; the
+ * seed is printed with the run's figures.
+ *
+ * <p>jqwik, the usual property-based engine on the JUnit platform, is not used: from version 1.10
+ * its authors ask that AI coding agents not use it (and its engine prints an instruction addressed
+ * to them into the test output), and this project is developed with such agents. This runner has no
+ * shrinking: a failure reports the whole input, escaped, with the seed that replays it.
  *
  * <p>A check returns the name of the outcome it saw (for example the exception class); the counts
  * per outcome are the figures {@code docs/security.md} reports.
@@ -39,10 +44,19 @@ final class PropertyCheck<T> {
   }
 
   /** What a run did: tries, seed, and how many inputs ended in each outcome. */
-  record Figures(String property, int tries, long seed, Map<String, Integer> outcomes) {
+  record Figures(
+      String property, int tries, long seed, Map<String, Integer> outcomes, long slowestMillis) {
     @Override
     public String toString() {
-      return property + ": " + tries + " tries, seed " + seed + ", outcomes " + outcomes;
+      return property
+          + ": "
+          + tries
+          + " tries, seed "
+          + seed
+          + ", slowest try "
+          + slowestMillis
+          + " ms, outcomes "
+          + outcomes;
     }
   }
 
@@ -79,6 +93,7 @@ final class PropertyCheck<T> {
   Figures check(Check<T> check) throws InterruptedException {
     long seed = runSeed();
     Map<String, Integer> outcomes = new TreeMap<>();
+    long slowest = 0;
     ExecutorService worker =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -104,6 +119,7 @@ final class PropertyCheck<T> {
                 + escape(describe.apply(input), 2000);
         Future<String> outcome = worker.submit(() -> check.run(input));
         String seen;
+        long started = System.nanoTime();
         try {
           seen = outcome.get(perTry.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -114,12 +130,13 @@ final class PropertyCheck<T> {
           throw new AssertionError(cause + "\n  at " + where, e.getCause());
         }
         outcomes.merge(seen, 1, Integer::sum);
+        slowest = Math.max(slowest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
       }
     } finally {
       worker.shutdownNow();
       worker.awaitTermination(10, TimeUnit.SECONDS);
     }
-    Figures figures = new Figures(property, tries, seed, outcomes);
+    Figures figures = new Figures(property, tries, seed, outcomes, slowest);
     System.out.println("[figures] " + figures);
     return figures;
   }
