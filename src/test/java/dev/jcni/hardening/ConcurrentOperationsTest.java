@@ -299,8 +299,8 @@ class ConcurrentOperationsTest {
       assertThat(s.toList()).as("temporary files left behind").isEmpty();
     }
     System.out.printf(
-        "%s: %d operations, %d racing reads, %d GC runs deleting %d, %d journal lines, %d cached,"
-            + " %d ms%n",
+        "[figures] load, %s: %d operations, %d racing reads, %d GC runs deleting %d, %d journal"
+            + " lines, %d cached, %d ms%n",
         context,
         operations.get(),
         reads.get(),
