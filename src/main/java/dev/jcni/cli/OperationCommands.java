@@ -24,6 +24,14 @@ final class OperationCommands {
   static final Option ALL =
       Option.flag("all", "gc: treat every cached attachment of NET as stale (cnitool's gc)");
 
+  /** The options of the commands that act on a whole network: {@code status} and {@code validate}. */
+  static final List<Option> NETWORK_OPTIONS =
+      List.of(
+          CnitoolEnvironment.DIR,
+          CnitoolEnvironment.CACHE_DIR,
+          CnitoolEnvironment.TIMEOUT,
+          CnitoolEnvironment.LEAST_PRIVILEGE);
+
   private OperationCommands() {}
 
   /** Every operation command, in the order {@code --help} lists them. */
@@ -240,11 +248,7 @@ final class OperationCommands {
 
     @Override
     public List<Option> options() {
-      return List.of(
-          CnitoolEnvironment.DIR,
-          CnitoolEnvironment.CACHE_DIR,
-          CnitoolEnvironment.TIMEOUT,
-          CnitoolEnvironment.LEAST_PRIVILEGE);
+      return NETWORK_OPTIONS;
     }
 
     @Override
@@ -291,11 +295,7 @@ final class OperationCommands {
 
     @Override
     public List<Option> options() {
-      return List.of(
-          CnitoolEnvironment.DIR,
-          CnitoolEnvironment.CACHE_DIR,
-          CnitoolEnvironment.TIMEOUT,
-          CnitoolEnvironment.LEAST_PRIVILEGE);
+      return NETWORK_OPTIONS;
     }
 
     @Override
