@@ -34,19 +34,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** The operations of the facade against real executables (testdata/plugins/recorder). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CniClientTest {
-  private static final Path PLUGINS =
+  static final Path PLUGINS =
       Path.of(System.getProperty("jcni.testdata", "testdata"), "plugins").toAbsolutePath();
 
   @TempDir Path tmp;
-  private Path log;
-  private Path cacheDir;
-  private CniClient client;
+  Path log;
+  Path cacheDir;
+  CniClient client;
 
   @BeforeEach
   void setUp() throws Exception {
     log = tmp.resolve("calls.jsonl");
     cacheDir = tmp.resolve("cache");
-    client = CniClient.builder().pluginDirectories(List.of(PLUGINS)).cacheDirectory(cacheDir).build();
+    client = builder().pluginDirectories(List.of(PLUGINS)).cacheDirectory(cacheDir).build();
+  }
+
+  /** The builder of every client of these tests; {@link CniClientPrestartTest} prestarts plugins. */
+  CniClient.Builder builder() {
+    return CniClient.builder();
   }
 
   /** A list of recorder plugins; each plugin object gets the log path and the extra JSON given. */
@@ -348,7 +353,7 @@ class CniClientTest {
 
     Files.delete(log);
     CniClient rollingBack =
-        CniClient.builder()
+        builder()
             .pluginDirectories(List.of(PLUGINS))
             .cacheDirectory(cacheDir)
             .rollbackOnFailure(true)
@@ -452,7 +457,7 @@ class CniClientTest {
   void listenerSeesEveryOperationAndPluginCall() throws Exception {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CniClient observed =
-        CniClient.builder()
+        builder()
             .pluginDirectories(List.of(PLUGINS))
             .cacheDirectory(cacheDir)
             .listener(

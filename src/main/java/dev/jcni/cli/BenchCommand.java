@@ -50,7 +50,7 @@ final class BenchCommand implements Command {
 
   @Override
   public String usage() {
-    return "--net NAME [--n N] [--threads M] [--warmup N] [--launcher NAME]\n\n"
+    return "--net NAME [--n N] [--threads M] [--warmup N] [--launcher NAME] [--prestart]\n\n"
         + "Runs N add+del pairs of network NAME (sequentially, or N per worker with M workers),\n"
         + "each with its own container id bench-<worker>-<i>, and prints {\"mode\", \"pairs\",\n"
         + "\"plugins\", \"total_ms\", \"us_per_op\", \"mean_add_us\", \"mean_del_us\"}: us_per_op is wall\n"
@@ -70,7 +70,8 @@ final class BenchCommand implements Command {
         GC,
         CnitoolEnvironment.DIR,
         CnitoolEnvironment.CACHE_DIR,
-        CnitoolEnvironment.TIMEOUT);
+        CnitoolEnvironment.TIMEOUT,
+        CnitoolEnvironment.PRESTART);
   }
 
   @Override
@@ -93,6 +94,7 @@ final class BenchCommand implements Command {
               .pluginPath(env.pluginPath())
               .cacheDirectory(cacheDir)
               .execOptions(env.execOptions())
+              .prestartPlugins(env.prestart())
               .build();
       if (call.option("gc").isPresent()) {
         return gc(call, client, list, netns, positiveInt(call, "gc", 1));
@@ -147,6 +149,7 @@ final class BenchCommand implements Command {
       line.put("mean_del_us", round(delNanos.get() / 1000.0 / pairs));
       line.put("launcher", System.getProperty("jcni.launcher", "default"));
       line.put("mode", threads == 1 ? "seq" : "conc");
+      line.put("prestart", env.prestart());
       line.put("pairs", pairs);
       line.put("plugins", list.plugins().size());
       line.put("threads", threads);

@@ -87,9 +87,16 @@ final class CnitoolEnvironment {
           "least-privilege",
           "run plugins with no_new_privs and only CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN");
 
+  /** {@code --prestart}: start each plugin while the one before it runs. */
+  static final Option PRESTART =
+      Option.flag(
+          "prestart",
+          "start each plugin's process while the plugin before it runs (for plugins that read"
+              + " stdin before acting, as all skel-based plugins do)");
+
   /** The options of the operation commands ({@code add}, {@code check}, {@code del}, ...). */
   static final List<Option> OPERATION_OPTIONS =
-      List.of(DIR, IFNAME, CONTAINER_ID, CACHE_DIR, TIMEOUT, LEAST_PRIVILEGE);
+      List.of(DIR, IFNAME, CONTAINER_ID, CACHE_DIR, TIMEOUT, LEAST_PRIVILEGE, PRESTART);
 
   private final Call call;
 
@@ -177,6 +184,11 @@ final class CnitoolEnvironment {
       options.privilegeProfile(PrivilegeProfile.leastPrivilege());
     }
     return options.build();
+  }
+
+  /** Whether {@code --prestart} was given. */
+  boolean prestart() {
+    return call.flag(PRESTART.name());
   }
 
   /**

@@ -46,6 +46,7 @@ final class OperationCommands {
         .pluginPath(env.pluginPath())
         .cacheDirectory(env.cacheDir())
         .execOptions(env.execOptions())
+        .prestartPlugins(env.prestart())
         .build();
   }
 

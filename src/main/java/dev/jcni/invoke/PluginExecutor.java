@@ -146,17 +146,94 @@ public final class PluginExecutor {
   public byte[] execute(
       LocatedPlugin plugin, PluginInvocation invocation, ExecOptions options, Deadline deadline)
       throws PluginExecutionException, InterruptedException {
+    return execute(plugin, invocation, options, deadline, null, () -> {});
+  }
+
+  /**
+   * Starts the plugin's process ahead of its call (see {@link PluginLauncher#prestart}), with the
+   * program, arguments and environment that {@link #execute(LocatedPlugin, PluginInvocation,
+   * ExecOptions, Deadline, PrestartedPlugin, Runnable)} will use for {@code invocation}; the
+   * invocation's stdin is not used. Nothing is reported here: when the launcher cannot start
+   * processes ahead, or the start fails, the result is empty (logged at DEBUG) and the call starts
+   * the plugin itself, reporting any failure as it always does.
+   *
+   * @param plugin the plugin, as located in CNI_PATH
+   * @param invocation the environment values of the coming call
+   * @param options the options of the coming call
+   * @return the waiting process, owned by the caller (close it if it is not used)
+   */
+  public Optional<PrestartedPlugin> prestart(
+      LocatedPlugin plugin, PluginInvocation invocation, ExecOptions options) {
+    List<String> argv = argv(plugin, invocation, options);
+    try {
+      return launcher.prestart(
+          java.nio.file.Path.of(argv.get(0)),
+          argv.subList(1, argv.size()),
+          PluginEnvironment.build(invocation, options, System.getenv()));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug(
+          "plugin type={} verb={} not started ahead of its call: {}",
+          plugin.type(),
+          invocation.verb(),
+          e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Runs a plugin as {@link #execute(LocatedPlugin, PluginInvocation, ExecOptions, Deadline)}
+   * does, in the process {@code prestarted} when that was started for this call (otherwise it is
+   * closed and a process is started now), and calls {@code whileRunning} once the plugin has its
+   * stdin, before waiting for it (see {@link PluginLauncher#launch(LaunchRequest, Runnable)}).
+   *
+   * @param plugin the plugin, as located in CNI_PATH
+   * @param invocation the environment values and stdin
+   * @param options the options of this call
+   * @param deadline when the call must be over
+   * @param prestarted a process from {@link #prestart} for this call, or {@code null}; it is
+   *     consumed either way
+   * @param whileRunning the work to overlap with the plugin's run; called at most once
+   * @return the plugin's stdout (possibly empty for DEL, CHECK, GC and STATUS)
+   * @throws PluginExecutionException when the call failed; the subtype says how
+   * @throws InterruptedException when the calling thread was interrupted; the plugin was stopped
+   */
+  public byte[] execute(
+      LocatedPlugin plugin,
+      PluginInvocation invocation,
+      ExecOptions options,
+      Deadline deadline,
+      PrestartedPlugin prestarted,
+      Runnable whileRunning)
+      throws PluginExecutionException, InterruptedException {
+    try (PrestartedPlugin owned = prestarted) {
+      return run(plugin, invocation, options, deadline, owned, whileRunning);
+    }
+  }
+
+  private static List<String> argv(
+      LocatedPlugin plugin, PluginInvocation invocation, ExecOptions options) {
+    return options
+        .privilegeProfile()
+        .map(p -> p.command(plugin.path(), invocation.netns()))
+        .orElse(List.of(plugin.path().toString()));
+  }
+
+  private byte[] run(
+      LocatedPlugin plugin,
+      PluginInvocation invocation,
+      ExecOptions options,
+      Deadline deadline,
+      PrestartedPlugin prestarted,
+      Runnable whileRunning)
+      throws PluginExecutionException, InterruptedException {
     Objects.requireNonNull(plugin, "plugin");
     Objects.requireNonNull(invocation, "invocation");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(deadline, "deadline");
     Verb verb = invocation.verb();
     long started = System.nanoTime();
-    List<String> argv =
-        options
-            .privilegeProfile()
-            .map(p -> p.command(plugin.path(), invocation.netns()))
-            .orElse(List.of(plugin.path().toString()));
+    Objects.requireNonNull(whileRunning, "whileRunning");
+    List<String> argv = argv(plugin, invocation, options);
     LaunchRequest request =
         new LaunchRequest(
             java.nio.file.Path.of(argv.get(0)),
@@ -170,7 +247,11 @@ public final class PluginExecutor {
             argv.subList(1, argv.size()));
     LaunchResult result;
     try {
-      result = launchRetryingBusy(plugin, verb, request, options, started);
+      Runnable once = new Once(whileRunning);
+      result =
+          prestarted != null && prestarted.serves(request)
+              ? launchPrestarted(plugin, verb, prestarted, request, once, started)
+              : launchRetryingBusy(plugin, verb, request, options, once, started);
     } catch (PluginLaunchException e) {
       LOG.debug("plugin type={} verb={} could not start: {}", plugin.type(), verb, e.getMessage());
       throw e;
@@ -206,13 +287,40 @@ public final class PluginExecutor {
     }
   }
 
+  private static LaunchResult launchPrestarted(
+      LocatedPlugin plugin,
+      Verb verb,
+      PrestartedPlugin prestarted,
+      LaunchRequest request,
+      Runnable whileRunning,
+      long started)
+      throws PluginLaunchException, InterruptedException {
+    try {
+      return prestarted.launch(request, whileRunning);
+    } catch (IOException e) {
+      throw new PluginLaunchException(
+          plugin.type(),
+          plugin.realPath(),
+          verb,
+          e.toString(),
+          java.util.OptionalInt.empty(),
+          Duration.ofNanos(System.nanoTime() - started),
+          e);
+    }
+  }
+
   private LaunchResult launchRetryingBusy(
-      LocatedPlugin plugin, Verb verb, LaunchRequest request, ExecOptions options, long started)
+      LocatedPlugin plugin,
+      Verb verb,
+      LaunchRequest request,
+      ExecOptions options,
+      Runnable whileRunning,
+      long started)
       throws PluginLaunchException, InterruptedException {
     long backoff = options.textFileBusyBackoff().toNanos();
     for (int attempt = 0; ; attempt++) {
       try {
-        return launcher.launch(request);
+        return launcher.launch(request, whileRunning);
       } catch (SpawnException e) {
         long left = request.deadline().remainingNanos();
         if (!e.isTextFileBusy() || attempt >= options.textFileBusyRetries() || left <= backoff) {
@@ -467,6 +575,24 @@ public final class PluginExecutor {
       List<String> supported = info.supportedVersions();
       throw new IncompatiblePluginVersionException(
           plugin.type(), plugin.realPath(), version, supported);
+    }
+  }
+
+  /** A hook that runs at most once, however many launch attempts there are. */
+  private static final class Once implements Runnable {
+    private Runnable hook;
+
+    Once(Runnable hook) {
+      this.hook = hook;
+    }
+
+    @Override
+    public void run() {
+      Runnable h = hook;
+      hook = null;
+      if (h != null) {
+        h.run();
+      }
     }
   }
 }

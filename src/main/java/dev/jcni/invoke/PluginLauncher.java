@@ -1,6 +1,9 @@
 package dev.jcni.invoke;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The process layer under {@link PluginExecutor}: starts one plugin process and supervises it.
@@ -39,4 +42,43 @@ public interface PluginLauncher {
    *     stopped
    */
   LaunchResult launch(LaunchRequest request) throws IOException, InterruptedException;
+
+  /**
+   * Runs the plugin as {@link #launch(LaunchRequest)} does, and calls {@code whileRunning} once
+   * the plugin has been started and given its stdin, before waiting for it: work that can overlap
+   * with the plugin's run, such as starting the next plugin of a list ahead of its call. The hook
+   * runs once, on the calling thread; a {@link RuntimeException} from it stops the plugin and is
+   * rethrown. The default calls the hook first, then {@link #launch(LaunchRequest)}.
+   *
+   * @param request what to run and the bounds
+   * @param whileRunning the work to overlap with the plugin's run
+   * @return how the plugin ended and what it wrote
+   * @throws SpawnException when the operating system refused to start the plugin
+   * @throws IOException when the process could not be set up for another reason
+   * @throws InterruptedException when the calling thread was interrupted; the plugin has been
+   *     stopped
+   */
+  default LaunchResult launch(LaunchRequest request, Runnable whileRunning)
+      throws IOException, InterruptedException {
+    whileRunning.run();
+    return launch(request);
+  }
+
+  /**
+   * Starts a plugin process ahead of its call: the process is created and runs until it reads its
+   * stdin, which it gets only when {@link PrestartedPlugin#launch} gives it the call. Closing the
+   * returned process without a call kills it (with its process group) and reaps it. The default
+   * starts nothing and returns empty: this launcher cannot start processes ahead.
+   *
+   * @param executable {@code argv[0]}, as in {@link LaunchRequest#executable()}
+   * @param arguments the arguments after it, as in {@link LaunchRequest#arguments()}
+   * @param environment the complete environment, as in {@link LaunchRequest#environment()}
+   * @return the waiting process, or empty when this launcher does not start processes ahead
+   * @throws SpawnException when the operating system refused to start the plugin
+   * @throws IOException when the process could not be set up for another reason
+   */
+  default Optional<PrestartedPlugin> prestart(
+      Path executable, List<String> arguments, List<String> environment) throws IOException {
+    return Optional.empty();
+  }
 }

@@ -2,6 +2,8 @@ package dev.jcni.invoke;
 
 import dev.jcni.internal.linux.Spawn;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -80,13 +82,105 @@ public final class PosixSpawnLauncher implements PluginLauncher {
 
   @Override
   public LaunchResult launch(LaunchRequest request) throws IOException, InterruptedException {
+    return launch(request, () -> {});
+  }
+
+  @Override
+  public LaunchResult launch(LaunchRequest request, Runnable whileRunning)
+      throws IOException, InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException(
           "plugin call interrupted before " + request.executable() + " was started");
     }
     long started = System.nanoTime();
-    try (SpawnedPlugin plugin = SpawnedPlugin.start(request)) {
-      return plugin.supervise(started);
+    try (SpawnedPlugin plugin =
+        SpawnedPlugin.start(request.executable(), request.arguments(), request.environment())) {
+      return run(plugin, request, whileRunning, started);
+    }
+  }
+
+  /**
+   * Starts the process now; it waits in its first read of stdin until its call. With {@code
+   * posix_spawn} the process exists, and has replaced its program, when this returns.
+   */
+  @Override
+  public Optional<PrestartedPlugin> prestart(
+      Path executable, List<String> arguments, List<String> environment) throws IOException {
+    List<String> args = List.copyOf(arguments);
+    List<String> env = List.copyOf(environment);
+    return Optional.of(new Prestarted(SpawnedPlugin.start(executable, args, env), args, env));
+  }
+
+  private static LaunchResult run(
+      SpawnedPlugin plugin, LaunchRequest request, Runnable whileRunning, long started)
+      throws IOException, InterruptedException {
+    plugin.feed(request);
+    whileRunning.run();
+    return plugin.supervise(started);
+  }
+
+  /** A process of {@link #prestart}, and the one call it serves. */
+  private static final class Prestarted implements PrestartedPlugin {
+    private final SpawnedPlugin plugin;
+    private final List<String> arguments;
+    private final List<String> environment;
+    private boolean used;
+
+    Prestarted(SpawnedPlugin plugin, List<String> arguments, List<String> environment) {
+      this.plugin = plugin;
+      this.arguments = arguments;
+      this.environment = environment;
+    }
+
+    @Override
+    public Path executable() {
+      return plugin.executable();
+    }
+
+    @Override
+    public List<String> arguments() {
+      return arguments;
+    }
+
+    @Override
+    public List<String> environment() {
+      return environment;
+    }
+
+    @Override
+    public LaunchResult launch(LaunchRequest request, Runnable whileRunning)
+        throws IOException, InterruptedException {
+      if (used) {
+        throw new IllegalStateException("the prestarted plugin was already used or closed");
+      }
+      used = true;
+      try (SpawnedPlugin p = plugin) {
+        if (!serves(request)) {
+          throw new IllegalArgumentException(
+              "the prestarted process of "
+                  + plugin.executable()
+                  + " was started for another program, arguments or environment than "
+                  + request);
+        }
+        if (Thread.interrupted()) {
+          throw new InterruptedException(
+              "plugin call interrupted before " + request.executable() + " was given its call");
+        }
+        return run(p, request, whileRunning, System.nanoTime());
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!used) {
+        used = true;
+        plugin.close();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "PrestartedPlugin[" + plugin.executable() + "]";
     }
   }
 

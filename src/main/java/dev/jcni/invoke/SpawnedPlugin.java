@@ -53,21 +53,24 @@ final class SpawnedPlugin implements AutoCloseable {
   private static final int MAX_POLLFDS = 4;
   private static final int STATUS_AT = POLLFDS_AT + MAX_POLLFDS * Spawn.POLLFD_SIZE;
   private static final int READ_AT = STATUS_AT + 8;
-  private static final int STDIN_AT = READ_AT + READ_CHUNK;
 
   private static final short READABLE = Spawn.POLLIN | Spawn.POLLHUP | Spawn.POLLERR;
   private static final short WRITABLE = Spawn.POLLOUT | Spawn.POLLHUP | Spawn.POLLERR;
 
-  private final LaunchRequest request;
+  private final Path executable;
   private final int pid;
   private final NativeBuffer io;
   private final Pointer pollfds;
   private final Pointer status;
   private final Pointer readBuffer;
-  private final Pointer stdin;
-  private final int stdinLength;
-  private final Head stdout;
-  private final Tail stderr;
+
+  // Set by feed(): the call this process serves, its stdin and what is kept of its output.
+  private LaunchRequest request;
+  private NativeBuffer stdinBuffer;
+  private Pointer stdin;
+  private int stdinLength;
+  private Head stdout;
+  private Tail stderr;
 
   // Descriptors of this process; -1 once closed.
   private int stdinFd;
@@ -79,40 +82,38 @@ final class SpawnedPlugin implements AutoCloseable {
   private boolean reaped;
   private int waitStatus;
 
-  private SpawnedPlugin(LaunchRequest request, int pid, int stdinFd, int stdoutFd, int stderrFd) {
-    this.request = request;
+  private SpawnedPlugin(Path executable, int pid, int stdinFd, int stdoutFd, int stderrFd) {
+    this.executable = executable;
     this.pid = pid;
     this.stdinFd = stdinFd;
     this.stdoutFd = stdoutFd;
     this.stderrFd = stderrFd;
-    byte[] data = request.stdin();
-    this.stdinLength = data.length;
-    this.io = NativeBuffer.allocate(STDIN_AT + Math.max(1, stdinLength));
+    this.io = NativeBuffer.allocate(READ_AT + READ_CHUNK);
     this.pollfds = io.at(POLLFDS_AT, MAX_POLLFDS * Spawn.POLLFD_SIZE);
     this.status = io.at(STATUS_AT, 8);
     this.readBuffer = io.at(READ_AT, READ_CHUNK);
-    this.stdin = io.at(STDIN_AT, Math.max(1, stdinLength));
-    stdin.write(0, data, 0, stdinLength);
-    this.stdout = new Head(request.stdoutLimit());
-    this.stderr = new Tail(request.stderrTail());
   }
 
   /**
-   * Starts the plugin: three close-on-exec pipes, {@code posix_spawn}, then the child's ends
-   * closed, a pidfd opened and, only for stdin larger than {@code PIPE_BUF}, stdin made
-   * non-blocking.
+   * Starts the plugin: three close-on-exec pipes, {@code posix_spawn}, then the child's ends closed
+   * and a pidfd opened. The process waits for its stdin, which {@link #feed} gives it.
    *
+   * @param executable {@code argv[0]}, an absolute path
+   * @param argumentList the arguments after it
+   * @param environmentList the complete environment
    * @throws SpawnException when {@code posix_spawn} (or the setting up of its arguments) fails
    * @throws IOException when the pipes or the pidfd cannot be made
    */
-  static SpawnedPlugin start(LaunchRequest request) throws IOException {
-    byte[] path = fileName(request.executable());
-    List<byte[]> arguments = new ArrayList<>(request.arguments().size());
-    for (String argument : request.arguments()) {
+  static SpawnedPlugin start(
+      Path executable, List<String> argumentList, List<String> environmentList)
+      throws IOException {
+    byte[] path = fileName(executable);
+    List<byte[]> arguments = new ArrayList<>(argumentList.size());
+    for (String argument : argumentList) {
       arguments.add(argument.getBytes(StandardCharsets.UTF_8));
     }
-    List<byte[]> environment = new ArrayList<>(request.environment().size());
-    for (String entry : request.environment()) {
+    List<byte[]> environment = new ArrayList<>(environmentList.size());
+    for (String entry : environmentList) {
       environment.add(entry.getBytes(StandardCharsets.UTF_8));
     }
     List<Integer> open = new ArrayList<>(6);
@@ -126,11 +127,11 @@ final class SpawnedPlugin implements AutoCloseable {
         pid = Spawn.spawn(path, arguments, environment, in[0], out[1], err[1]);
       } catch (NativeCallException e) {
         throw new SpawnException(
-            request.executable(), Spawn.strerror(e.errno()), OptionalInt.of(e.errno()), e);
+            executable, Spawn.strerror(e.errno()), OptionalInt.of(e.errno()), e);
       }
       open.removeAll(List.of(in[1], out[0], err[0]));
       try {
-        plugin = new SpawnedPlugin(request, pid, in[1], out[0], err[0]);
+        plugin = new SpawnedPlugin(executable, pid, in[1], out[0], err[0]);
       } finally {
         if (plugin == null) {
           // Cannot even allocate the supervision buffer: do not leave the child behind.
@@ -143,10 +144,6 @@ final class SpawnedPlugin implements AutoCloseable {
       for (int fd : List.of(in[0], out[1], err[1])) {
         open.remove(Integer.valueOf(fd));
         Spawn.close(fd); // the child has its copies; EOF on our ends needs these closed
-      }
-      if (plugin.stdinLength > PIPE_BUF) {
-        // Up to PIPE_BUF bytes go into the fresh, empty pipe at once; more may not fit.
-        Spawn.setNonBlocking(plugin.stdinFd);
       }
       plugin.pidfd = Spawn.pidfdOpen(pid);
       SpawnedPlugin started = plugin;
@@ -179,16 +176,50 @@ final class SpawnedPlugin implements AutoCloseable {
     return path.toString().getBytes(charset);
   }
 
+  /** The program this process runs. */
+  Path executable() {
+    return executable;
+  }
+
   /**
-   * Feeds stdin, reads the output within the bounds, stops the plugin when a bound is hit and reaps
-   * it.
+   * Gives the process its call: the bounds of {@code request} apply from now on, and as much of
+   * its stdin as the pipe takes without blocking is written. Up to {@code PIPE_BUF} bytes go into
+   * the empty pipe at once; for more, stdin is made non-blocking and {@link #supervise} writes the
+   * rest as the plugin reads. Called once.
+   *
+   * @param request the call; its executable is this process's
+   * @throws IOException when stdin cannot be written for another reason than a closed pipe
+   */
+  void feed(LaunchRequest request) throws IOException {
+    if (this.request != null) {
+      throw new IllegalStateException("the plugin process was already given its call");
+    }
+    this.request = request;
+    byte[] data = request.stdin();
+    this.stdinLength = data.length;
+    this.stdinBuffer = NativeBuffer.allocate(Math.max(1, stdinLength));
+    this.stdin = stdinBuffer.at(0, Math.max(1, stdinLength));
+    stdin.write(0, data, 0, stdinLength);
+    this.stdout = new Head(request.stdoutLimit());
+    this.stderr = new Tail(request.stderrTail());
+    if (stdinLength > PIPE_BUF) {
+      Spawn.setNonBlocking(stdinFd);
+    }
+    writeStdin();
+  }
+
+  /**
+   * Reads the output within the bounds of the call given by {@link #feed}, writes what is left of
+   * stdin, stops the plugin when a bound is hit and reaps it.
    *
    * @param started when the launch began, for {@link LaunchResult#elapsed()}
    */
   LaunchResult supervise(long started) throws IOException, InterruptedException {
+    if (request == null) {
+      throw new IllegalStateException("the plugin process has not been given its call");
+    }
     boolean interrupted = false;
     Ending ending;
-    writeStdin();
     while (true) {
       if (stdout.overflowed()) {
         ending = Ending.OUTPUT_LIMIT_EXCEEDED;
@@ -374,9 +405,11 @@ final class SpawnedPlugin implements AutoCloseable {
 
   /** One {@code poll} over what is still open, then the work it reports. */
   private void pollOnce(long timeoutNanos) throws IOException {
-    boolean writeIn = stdinFd >= 0;
-    boolean readOut = stdoutFd >= 0 && !stdout.overflowed();
-    boolean readErr = stderrFd >= 0;
+    // Before feed() nothing is read or written: only the exit is watched (see close()).
+    boolean fed = request != null;
+    boolean writeIn = fed && stdinFd >= 0;
+    boolean readOut = fed && stdoutFd >= 0 && !stdout.overflowed();
+    boolean readErr = fed && stderrFd >= 0;
     boolean watchExit = !reaped && pidfd >= 0;
     int n = 0;
     int inAt = writeIn ? n++ : -1;
@@ -503,7 +536,7 @@ final class SpawnedPlugin implements AutoCloseable {
       reaped = true;
       waitStatus = -1;
       throw new IOException(
-          "lost track of " + request.executable() + " (pid " + pid + "): " + e.getMessage(), e);
+          "lost track of " + executable + " (pid " + pid + "): " + e.getMessage(), e);
     }
     if (r == pid) {
       reaped = true;
@@ -529,7 +562,7 @@ final class SpawnedPlugin implements AutoCloseable {
             pollOnce(Math.min(end - System.nanoTime(), SLICE_NANOS));
           }
         } catch (IOException | RuntimeException e) {
-          LOG.debug("while stopping {} (pid {}): {}", request.executable(), pid, e.toString());
+          LOG.debug("while stopping {} (pid {}): {}", executable, pid, e.toString());
         }
         if (!reaped) {
           reapLater(pid);
@@ -542,6 +575,9 @@ final class SpawnedPlugin implements AutoCloseable {
       closeQuietly(pidfd);
       stdinFd = stdoutFd = stderrFd = pidfd = -1;
       io.close();
+      if (stdinBuffer != null) {
+        stdinBuffer.close();
+      }
     }
   }
 

@@ -126,6 +126,29 @@ final class Plugins {
     assertThat(running(pid)).as("process %d still runs after %s", pid, max).isFalse();
   }
 
+  /** The processes whose parent is this JVM, zombies included, from {@code /proc}. */
+  static List<Long> children() {
+    List<Long> found = new ArrayList<>();
+    String self = Long.toString(ProcessHandle.current().pid());
+    try (var s = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(p.resolve("stat"));
+        } catch (IOException e) {
+          continue; // not a process, or gone
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        if (f[1].equals(self)) {
+          found.add(Long.parseLong(p.getFileName().toString()));
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return found;
+  }
+
   /** Kills a process a test left behind on purpose. */
   static void kill(long pid) {
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);

@@ -62,7 +62,7 @@ class PosixSpawnLauncherLeakTest {
     final long osThreads = count(Path.of("/proc/self/task"));
     final int javaThreads = Thread.getAllStackTraces().size();
     final long nativeBuffers = NativeBuffer.live();
-    final List<Long> children = children();
+    final List<Long> children = Plugins.children();
 
     void assertSameAfter(Holdings after) {
       assertThat(after.descriptors).as("open descriptors").isEqualTo(descriptors);
@@ -78,28 +78,6 @@ class PosixSpawnLauncherLeakTest {
       } catch (IOException e) {
         throw new AssertionError(e);
       }
-    }
-
-    private static List<Long> children() {
-      List<Long> found = new ArrayList<>();
-      String self = Long.toString(ProcessHandle.current().pid());
-      try (Stream<Path> s = Files.list(Path.of("/proc"))) {
-        for (Path p : (Iterable<Path>) s::iterator) {
-          String stat;
-          try {
-            stat = Files.readString(p.resolve("stat"));
-          } catch (IOException e) {
-            continue; // not a process, or gone
-          }
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          if (f[1].equals(self)) {
-            found.add(Long.parseLong(p.getFileName().toString()));
-          }
-        }
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-      return found;
     }
   }
 

@@ -1,0 +1,145 @@
+package dev.jcni;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jcni.config.NetworkConfigList;
+import dev.jcni.internal.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every test of {@link CniClientTest} again with {@link CniClient.Builder#prestartPlugins}, and
+ * what prestarting promises: the next plugin's process starts while the current plugin runs, yet
+ * plugins get their configuration, and act, strictly one after the other; a process started for a
+ * call that does not come is killed before it read anything.
+ */
+class CniClientPrestartTest extends CniClientTest {
+
+  @Override
+  CniClient.Builder builder() {
+    return CniClient.builder().prestartPlugins(true);
+  }
+
+  private NetworkConfigList timed(String name, String... extras) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("{\"cniVersion\":\"1.0.0\",\"name\":\"").append(name).append("\",\"plugins\":[");
+    for (int i = 0; i < extras.length; i++) {
+      sb.append(i > 0 ? "," : "")
+          .append("{\"type\":\"timed-recorder\",\"recordTo\":\"")
+          .append(log)
+          .append("\",\"tag\":\"")
+          .append((char) ('a' + i))
+          .append('"')
+          .append(extras[i].isEmpty() ? "" : "," + extras[i])
+          .append('}');
+    }
+    sb.append("]}");
+    try {
+      return NetworkConfigList.parse(sb.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (CniException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private List<JsonNode> records() throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      out.add(Json.parse(line.getBytes(StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  private static long children() {
+    return ProcessHandle.current().children().count();
+  }
+
+  @Test
+  void theNextPluginStartsWhileTheCurrentRunsButActsOnlyAfterIt() throws Exception {
+    NetworkConfigList list =
+        timed("net1", "\"sleep\":\"0.3\"", "\"sleep\":\"0.3\"", "");
+    Attachment a = Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build();
+
+    client.add(list, a);
+    client.delete(list, a);
+
+    List<JsonNode> r = records();
+    assertThat(r).extracting(n -> n.get("command").asText() + "#" + n.get("tag").asText())
+        .containsExactly("ADD#a", "ADD#b", "ADD#c", "DEL#c", "DEL#b", "DEL#a");
+    for (int i = 1; i < r.size(); i++) {
+      JsonNode before = r.get(i - 1);
+      JsonNode now = r.get(i);
+      assertThat(now.get("start").asLong())
+          .as("call %d got its stdin after call %d finished", i, i - 1)
+          .isGreaterThan(before.get("end").asLong());
+    }
+    // ADD#b and ADD#c, DEL#b and DEL#a were started while the plugin before them slept.
+    for (int i : new int[] {1, 2, 4, 5}) {
+      assertThat(r.get(i).get("exec").asLong())
+          .as("process of call %d started before call %d finished", i, i - 1)
+          .isLessThan(r.get(i - 1).get("end").asLong());
+    }
+    assertThat(children()).isZero();
+  }
+
+  @Test
+  void withoutPrestartEachProcessStartsAfterThePreviousEnded() throws Exception {
+    CniClient plain =
+        CniClient.builder()
+            .pluginDirectories(List.of(PLUGINS))
+            .cacheDirectory(cacheDir)
+            .build();
+    NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\"", "");
+    plain.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
+
+    List<JsonNode> r = records();
+    assertThat(r.get(1).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+  }
+
+  @Test
+  void aFailingPluginsNextProcessIsKilledUnreadAndNothingIsLeftRunning() throws Exception {
+    NetworkConfigList list =
+        timed("net1", "", "\"sleep\":\"0.2\",\"failOn\":\"ADD\"", "", "");
+    Attachment a = Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build();
+
+    assertThatThrownBy(() -> client.add(list, a)).isInstanceOf(PluginErrorException.class);
+
+    assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a", "b");
+    assertThat(children()).as("the process started for plugin c was killed and reaped").isZero();
+  }
+
+  @Test
+  void aNextPluginMissingFromCniPathFailsAtItsTurnAsWithoutPrestart() throws Exception {
+    String conf =
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
+            + "{\"type\":\"timed-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"a\"},"
+            + "{\"type\":\"no-such-plugin\"}]}";
+    NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(
+            () -> client.add(list, Attachment.builder("c1", "eth0").netns("/x").build()))
+        .isInstanceOf(PluginNotFoundException.class)
+        .hasMessageContaining("no-such-plugin");
+    assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
+    assertThat(children()).isZero();
+  }
+
+  @Test
+  void noProcessIsStartedAheadUnderACapOnConcurrentPlugins() throws Exception {
+    CniClient capped =
+        builder()
+            .pluginDirectories(List.of(PLUGINS))
+            .cacheDirectory(cacheDir)
+            .maxConcurrentPlugins(1)
+            .build();
+    NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\"", "");
+    capped.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
+
+    List<JsonNode> r = records();
+    assertThat(r.get(1).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+  }
+}
