@@ -18,6 +18,9 @@ for r in results:
     elif b == "seq-noop3":
         rows.append(("add+del 3 plugins, sequential / libcni", r["ratio"], 0.75,
                      f"{r['jcni_us_per_pair']} µs vs {r['libcni_us_per_pair']} µs"))
+    elif b == "seq-prestart-noop3":
+        rows.append(("add+del 3 plugins, sequential, --prestart / libcni", r["ratio"], 0.75,
+                     f"{r['jcni_us_per_pair']} µs vs {r['libcni_us_per_pair']} µs"))
     elif b == "conc-noop3":
         rows.append(("add+del 3 plugins, 8 threads / libcni", r["ratio"], 1.0,
                      f"{r['jcni_us_per_pair']} µs vs {r['libcni_us_per_pair']} µs"))

@@ -2,11 +2,14 @@
 # jcni against Go's libcni, side by side in one run, on the same noop plugin binary:
 #   invoke  one plugin invocation: jcni (each launcher, JMH) vs the C spawn floor   (bench/invoke.sh)
 #   parse   conflist parsing: jcni (JMH) vs libcni ConfListFromBytes                (bench/parse.sh)
-#   seq     3-plugin add+del pairs, sequential: jcni bench vs libcni-bench seq
+#   seq     3-plugin add+del pairs, sequential: jcni bench vs libcni-bench seq; jcni also with
+#           --prestart (CniClient.Builder.prestartPlugins)
 #   conc    3-plugin add+del pairs, 8 workers: jcni bench vs libcni-bench conc
 #   gc      one GC deleting 10,000 cached attachments (1 plugin), per attachment vs the floor
 #   cli     jcni add + jcni del as processes vs cnitool add + del, 3-plugin list
-# Rounds alternate the two sides so both see the same machine load; medians are reported.
+# Rounds alternate the sides so all see the same machine load; medians are reported. Each side
+# gets untimed warm-up pairs first (a runtime is a long-lived process: the JIT has compiled the
+# hot path long before its thousandth pod).
 # Writes target/bench/results.jsonl and docs/benchmarks.svg (the chart of docs/benchmarks.md).
 # Usage: bench/run.sh [ROUNDS]   (needs the reference tools: ../shared/ref/build-ref.sh)
 set -euo pipefail
@@ -36,9 +39,10 @@ bench/parse.sh "$R" | sed "s/\x1b\[[0-9;]*m//g" | grep "^{" | tee -a "$out/resul
 echo "== seq / conc / gc" >&2
 for i in $(seq "$R"); do
   "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$work/cache" -net noop3 -n 500 -warmup 50 >>"$work/libcni-seq.jsonl"
-  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 50 >>"$work/jcni-seq.jsonl"
-  "$REF/libcni-bench" conc -dir "$work/conf" -path "$work/plugins" -cache "$work/cache" -net noop3 -m 8 -k 100 -warmup 10 >>"$work/libcni-conc.jsonl"
-  "${JCNI[@]}" bench --net noop3 --threads 8 --n 100 --warmup 10 >>"$work/jcni-conc.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 300 >>"$work/jcni-seq.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 300 --prestart >>"$work/jcni-seq-prestart.jsonl"
+  "$REF/libcni-bench" conc -dir "$work/conf" -path "$work/plugins" -cache "$work/cache" -net noop3 -m 8 -k 300 -warmup 40 >>"$work/libcni-conc.jsonl"
+  "${JCNI[@]}" bench --net noop3 --threads 8 --n 300 --warmup 40 >>"$work/jcni-conc.jsonl"
   "${JCNI[@]}" bench --net noop1 --gc 10000 >>"$work/jcni-gc.jsonl"
   "$REF/spawn-floor" -n 2000 "$work/plugins/noop-plugin" >>"$work/floor.jsonl"
 done
@@ -73,8 +77,8 @@ work, results = sys.argv[1], sys.argv[2]
 def load(name): return [json.loads(l) for l in open(f"{work}/{name}")]
 med = lambda xs: round(statistics.median(xs), 2)
 lines = []
-for mode in ("seq", "conc"):
-    lib, jc = load(f"libcni-{mode}.jsonl"), load(f"jcni-{mode}.jsonl")
+for mode, lib_mode in (("seq", "seq"), ("seq-prestart", "seq"), ("conc", "conc")):
+    lib, jc = load(f"libcni-{lib_mode}.jsonl"), load(f"jcni-{mode}.jsonl")
     l, j = med([r["us_per_op"] for r in lib]), med([r["us_per_op"] for r in jc])
     lines.append({"bench": f"{mode}-noop3", "libcni_us_per_pair": l, "jcni_us_per_pair": j,
                   "ratio": round(j / l, 3),
