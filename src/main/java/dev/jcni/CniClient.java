@@ -171,7 +171,8 @@ public final class CniClient {
     CniVersion version = list.version();
     Result result = null;
     List<PluginConfig> plugins = list.plugins();
-    try (PluginCalls.Sequence sequence = calls.sequence(op, Verb.ADD, attachment)) {
+    try (PluginCalls.Sequence sequence =
+        calls.sequence(op, Verb.ADD, attachment, plugins, false)) {
       for (int i = 0; i < plugins.size(); i++) {
         PluginConfig plugin = plugins.get(i);
         JsonNode prev = result == null ? null : result.toJson();
@@ -183,9 +184,7 @@ public final class CniClient {
                 plugin.capabilities(),
                 prev,
                 attachment);
-        int next = i + 1 < plugins.size() ? i + 1 : -1;
-        byte[] stdout =
-            sequence.run(i, plugin, stdin, deadline(), next, next < 0 ? null : plugins.get(next));
+        byte[] stdout = sequence.run(i, plugin, stdin, deadline());
         result = decodeResult(plugin, stdout, version);
       }
     }
@@ -286,7 +285,8 @@ public final class CniClient {
       Duration deadline)
       throws CniException, InterruptedException {
     List<PluginConfig> plugins = list.plugins();
-    try (PluginCalls.Sequence sequence = calls.sequence(op, Verb.DEL, attachment)) {
+    try (PluginCalls.Sequence sequence =
+        calls.sequence(op, Verb.DEL, attachment, plugins, true)) {
       for (int i = plugins.size() - 1; i >= 0; i--) {
         PluginConfig plugin = plugins.get(i);
         ObjectNode stdin =
@@ -297,8 +297,7 @@ public final class CniClient {
                 plugin.capabilities(),
                 prev,
                 attachment);
-        int next = i - 1;
-        sequence.run(i, plugin, stdin, deadline, next, next < 0 ? null : plugins.get(next));
+        sequence.run(i, plugin, stdin, deadline);
       }
     }
   }
@@ -367,7 +366,8 @@ public final class CniClient {
                                 "no cached result for this attachment: CHECK needs a previous"
                                     + " ADD (" + cache.entryPath(key) + ")"));
             List<PluginConfig> plugins = list.plugins();
-            try (PluginCalls.Sequence sequence = calls.sequence(op, Verb.CHECK, attachment)) {
+            try (PluginCalls.Sequence sequence =
+                calls.sequence(op, Verb.CHECK, attachment, plugins, false)) {
               for (int i = 0; i < plugins.size(); i++) {
                 PluginConfig plugin = plugins.get(i);
                 ObjectNode stdin =
@@ -378,9 +378,7 @@ public final class CniClient {
                         plugin.capabilities(),
                         prev,
                         attachment);
-                int next = i + 1 < plugins.size() ? i + 1 : -1;
-                sequence.run(
-                    i, plugin, stdin, deadline(), next, next < 0 ? null : plugins.get(next));
+                sequence.run(i, plugin, stdin, deadline());
               }
             }
             return null;
@@ -924,23 +922,23 @@ public final class CniClient {
     }
 
     /**
-     * Whether each plugin of a list is started while the plugin before it runs (default off). The
-     * next plugin's process is created, with its final program, arguments and environment, and
-     * loads while the current plugin works; it waits in its first read of stdin, and is given its
-     * configuration only when its turn comes, after the current plugin succeeded. When the current
-     * plugin fails, or the operation ends otherwise, the waiting process is killed with {@code
-     * SIGKILL} before it was given anything. Plugins still act strictly one after the other; what
-     * overlaps is process creation and program loading, which is most of a plugin call's cost
-     * (see {@code docs/benchmarks.md}).
+     * Whether plugins of a list are started while the plugin before them runs (default off).
+     * Once a plugin has its stdin, the processes of the next two plugins are created, with their
+     * final program, arguments and environment, and load while it works; each waits in its first
+     * read of stdin and is given its configuration only when its turn comes, after the plugins
+     * before it succeeded. When a plugin fails, or the operation ends otherwise, the waiting
+     * processes are killed with {@code SIGKILL} before they were given anything. Plugins still act
+     * strictly one after the other; what overlaps is process creation and program loading, which
+     * is most of a plugin call's cost (see {@code docs/benchmarks.md}).
      *
      * <p>Use it with plugins that read their stdin before they act, as every plugin built on the
      * CNI library's {@code skel} does. A plugin that acts on its environment alone, before reading
-     * stdin, would act ahead of its turn, and would still run when the plugin before it failed. At
-     * most one process waits at a time per operation. It has no effect with {@link
-     * #maxConcurrentPlugins(int)} (a waiting process would exceed the cap) or with a launcher that
-     * cannot start processes ahead ({@link dev.jcni.invoke.ProcessBuilderLauncher}).
+     * stdin, would act ahead of its turn, and even when a plugin before it failed. It has no
+     * effect with {@link #maxConcurrentPlugins(int)} (waiting processes would exceed the cap) or
+     * with a launcher that cannot start processes ahead ({@link
+     * dev.jcni.invoke.ProcessBuilderLauncher}).
      *
-     * @param prestart {@code true} to start the next plugin ahead of its call
+     * @param prestart {@code true} to start plugins ahead of their call
      * @return this builder
      */
     public Builder prestartPlugins(boolean prestart) {

@@ -87,6 +87,20 @@ class CniClientPrestartTest extends CniClientTest {
   }
 
   @Test
+  void atMostTwoProcessesWaitAheadOfTheRunningPlugin() throws Exception {
+    NetworkConfigList list =
+        timed("net1", "\"sleep\":\"0.3\"", "\"sleep\":\"0.3\"", "", "");
+    client.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
+
+    List<JsonNode> r = records();
+    assertThat(PluginCalls.PRESTART_AHEAD).isEqualTo(2);
+    // b and c start while a runs; d only once b has its turn, after a ended.
+    assertThat(r.get(2).get("exec").asLong()).isLessThan(r.get(0).get("end").asLong());
+    assertThat(r.get(3).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+    assertThat(r.get(3).get("exec").asLong()).isLessThan(r.get(1).get("end").asLong());
+  }
+
+  @Test
   void withoutPrestartEachProcessStartsAfterThePreviousEnded() throws Exception {
     CniClient plain =
         CniClient.builder()
