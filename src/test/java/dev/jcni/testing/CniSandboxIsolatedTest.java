@@ -271,15 +271,26 @@ class CniSandboxIsolatedTest {
     }
   }
 
-  /** The kernel thread id of a live Java thread, found by its name in /proc/self/task. */
+  /**
+   * The kernel thread id of a live Java thread, found by its name in /proc/self/task. The new
+   * thread names its OS thread itself, after {@code start()} has returned: wait for that.
+   */
   private static String tid(Thread thread) throws Exception {
-    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        if (Files.readString(task.resolve("comm")).trim().equals(thread.getName())) {
-          return task.getFileName().toString();
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    do {
+      try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          try {
+            if (Files.readString(task.resolve("comm")).trim().equals(thread.getName())) {
+              return task.getFileName().toString();
+            }
+          } catch (java.io.IOException e) {
+            // a thread that ended meanwhile
+          }
         }
       }
-    }
+      Thread.sleep(5);
+    } while (System.nanoTime() < end);
     throw new AssertionError("no task named " + thread.getName());
   }
 
