@@ -157,4 +157,26 @@ class PosixSpawnLauncherLeakTest {
     }
     before.assertSameAfter(settled());
   }
+
+  @Test
+  void prestartedProcessesLeakNothingWhetherUsedOrKilledUnused() throws Exception {
+    for (int i = 0; i < 100; i++) { // warm up
+      LAUNCHER.launch(request(noop, "ADD", Duration.ofSeconds(10), 4096));
+    }
+    Holdings before = settled();
+    int served = 0;
+    for (int i = 0; i < 2_000; i++) {
+      LaunchRequest call = request(noop, i % 2 == 0 ? "ADD" : "DEL", Duration.ofSeconds(10), 4096);
+      PrestartedPlugin early =
+          LAUNCHER.prestart(call.executable(), call.arguments(), call.environment()).orElseThrow();
+      try (early) {
+        if (i % 3 != 0) {
+          assertThat(early.launch(call, () -> {}).exitStatus()).hasValue(0);
+          served++;
+        }
+      }
+    }
+    assertThat(served).isEqualTo(1_333);
+    before.assertSameAfter(settled());
+  }
 }
