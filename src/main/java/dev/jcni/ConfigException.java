@@ -184,7 +184,8 @@ public class ConfigException extends CniException {
 
   /**
    * Quotes a value taken from a configuration for a one-line message: JSON-style escapes for
-   * quotes, backslashes and control characters, and at most 64 characters of the value.
+   * quotes, backslashes and characters that are not visible text ({@link Quoted#escapes(int)}), and
+   * at most 64 characters of the value.
    */
   static String quote(String value) {
     StringBuilder sb = new StringBuilder("\"");
@@ -194,11 +195,8 @@ public class ConfigException extends CniException {
       int cp = value.codePointAt(i);
       if (cp == '"' || cp == '\\') {
         sb.append('\\').appendCodePoint(cp);
-      } else if (Character.isISOControl(cp)
-          || Character.getType(cp) == Character.SURROGATE
-          || Character.getType(cp) == Character.LINE_SEPARATOR
-          || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR) {
-        sb.append(String.format("\\u%04x", cp));
+      } else if (Quoted.escapes(cp)) {
+        Quoted.appendEscaped(sb, cp);
       } else {
         sb.appendCodePoint(cp);
       }

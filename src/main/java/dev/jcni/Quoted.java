@@ -7,37 +7,62 @@ package dev.jcni;
 final class Quoted {
   private Quoted() {}
 
-  /** The text in double quotes, with {@code "}, {@code \} and non-printable characters escaped. */
+  /**
+   * The text in double quotes, with {@code "}, {@code \} and every character that is not visible
+   * text escaped (see {@link #escapes(int)}).
+   */
   static String of(String s) {
     if (s == null) {
       return "null";
     }
     StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c == '\n') {
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      if (cp == '"' || cp == '\\') {
+        sb.append('\\').append((char) cp);
+      } else if (cp == '\n') {
         sb.append("\\n");
-      } else if (c == '\t') {
+      } else if (cp == '\t') {
         sb.append("\\t");
-      } else if (c == '\r') {
+      } else if (cp == '\r') {
         sb.append("\\r");
-      } else if (Character.isISOControl(c) || Character.isSurrogate(c) && !isPaired(s, i)) {
-        sb.append(String.format("\\u%04x", (int) c));
+      } else if (escapes(cp)) {
+        appendEscaped(sb, cp);
       } else {
-        sb.append(c);
+        sb.appendCodePoint(cp);
       }
+      i += Character.charCount(cp);
     }
     return sb.append('"').toString();
   }
 
-  private static boolean isPaired(String s, int i) {
-    char c = s.charAt(i);
-    if (Character.isHighSurrogate(c)) {
-      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+  /**
+   * Whether a code point is written as an escape in messages: control characters, line and
+   * paragraph separators, invisible format characters (zero-width characters, bidirectional
+   * overrides, the byte order mark: they make a name read as another), unpaired surrogates and
+   * noncharacters (U+FFFE and U+FFFF cannot even be carried by XML, so a log holding one breaks the
+   * reports that read it).
+   *
+   * @param cp a code point; an unpaired surrogate is its own code point
+   */
+  static boolean escapes(int cp) {
+    int type = Character.getType(cp);
+    return Character.isISOControl(cp)
+        || type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.SURROGATE
+        || (cp & 0xFFFE) == 0xFFFE
+        || (cp >= 0xFDD0 && cp <= 0xFDEF);
+  }
+
+  /**
+   * Appends a Java-style escape (backslash, "u", four hex digits) per UTF-16 unit of {@code cp}.
+   */
+  static void appendEscaped(StringBuilder sb, int cp) {
+    for (char unit : Character.toChars(cp)) {
+      sb.append(String.format("\\u%04x", (int) unit));
     }
-    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
 
   /** At most {@code max} characters of {@code s}, quoted, with an ellipsis when cut. */

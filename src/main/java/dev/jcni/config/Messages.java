@@ -7,8 +7,9 @@ final class Messages {
   private Messages() {}
 
   /**
-   * Quotes a value: JSON-style escapes for quotes, backslashes, control characters, line separators
-   * and unpaired surrogates, and at most 64 characters of the value.
+   * Quotes a value: JSON-style escapes for quotes, backslashes, control characters, line
+   * separators, invisible format characters, unpaired surrogates and noncharacters, and at most 64
+   * characters of the value.
    */
   static String quote(String value) {
     StringBuilder sb = new StringBuilder("\"");
@@ -22,8 +23,15 @@ final class Messages {
       } else if (Character.isISOControl(cp)
           || type == Character.SURROGATE
           || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR) {
-        sb.append(String.format("\\u%04x", cp));
+          || type == Character.PARAGRAPH_SEPARATOR
+          || type == Character.FORMAT
+          || (cp & 0xFFFE) == 0xFFFE
+          || (cp >= 0xFDD0 && cp <= 0xFDEF)) {
+        // the rule of dev.jcni.Quoted#escapes: control, separator, invisible format characters,
+        // unpaired surrogates, noncharacters
+        for (char unit : Character.toChars(cp)) {
+          sb.append(String.format("\\u%04x", (int) unit));
+        }
       } else {
         sb.appendCodePoint(cp);
       }

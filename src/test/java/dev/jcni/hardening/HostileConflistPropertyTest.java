@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Invariants: no canary (nor the {@code trap}) ever runs; parsing throws nothing but {@link
  * ConfigException}; the operations throw nothing but {@link PluginNotFoundException}, {@link
  * InvalidNameException} (a type the file system's encoding cannot hold, in the C locale), the
- * {@link PluginExecutionException} family and {@link CacheException}; every try ends within its
- * bound.
+ * {@link PluginExecutionException} family and {@link CacheException}; every message is one line of
+ * visible characters ({@link MessageText}); every try ends within its bound.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileConflistPropertyTest {
@@ -126,6 +126,7 @@ class HostileConflistPropertyTest {
               : NetworkConfigList.parse(doc.bytes());
     } catch (ConfigException e) {
       assertThat(e.getMessage()).isNotBlank();
+      MessageText.assertPrintable(e);
       return "parse: " + e.getClass().getSimpleName();
     }
     CniClient client = clients.get(doc.client());
@@ -140,6 +141,7 @@ class HostileConflistPropertyTest {
       assertThat(OPERATION_EXCEPTIONS.stream().anyMatch(c -> c.isInstance(e)))
           .as("%s is not one of the documented exceptions: %s", e.getClass(), e.getMessage())
           .isTrue();
+      MessageText.assertPrintable(e);
       return "operation: " + e.getClass().getSimpleName();
     }
   }
