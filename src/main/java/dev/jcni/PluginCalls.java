@@ -209,7 +209,7 @@ final class PluginCalls {
             "{} plugin #{} type={} {} in {} ms: {}",
             op.where(),
             index,
-            plugin.type(),
+            Quoted.plainOrQuoted(plugin.type()),
             verb,
             elapsed.toMillis(),
             failure == null ? "ok" : failure.getMessage());

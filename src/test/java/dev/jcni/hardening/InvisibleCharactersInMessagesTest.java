@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.jcni.Attachment;
+import dev.jcni.CniClient;
 import dev.jcni.ConfigException;
+import dev.jcni.InvalidAttachmentException;
 import dev.jcni.InvalidNameException;
 import dev.jcni.PluginNotFoundException;
 import dev.jcni.config.ConfigLinter;
@@ -279,5 +282,29 @@ class InvisibleCharactersInMessagesTest {
     assertThat(config).isInstanceOf(ConfigException.class);
     assertNoneRaw(config.getMessage());
     assertThat(config.getMessage()).contains("\"bridge" + escaped + "\"");
+  }
+
+  // ------------------------------------------------------------------ the caller's values
+
+  @ParameterizedTest
+  @MethodSource("characters")
+  void interfaceNameIsEscapedInTheMessagesOfAnOperation(String c, String escaped) throws Exception {
+    CniClient client =
+        CniClient.builder()
+            .pluginPath(PluginPath.of(List.of(tmp)))
+            .cacheDirectory(tmp.resolve("cache"))
+            .build();
+    NetworkConfigList list =
+        NetworkConfigList.parse(
+            utf8("{\"cniVersion\":\"1.0.0\",\"name\":\"net\",\"plugins\":[{\"type\":\"none\"}]}"));
+    Attachment attachment = Attachment.builder("c1", "e" + c).netns("/var/run/netns/x").build();
+
+    Throwable e = catchThrowable(() -> client.add(list, attachment));
+
+    // white space (U+0085, U+2028) is refused as libcni refuses it; the others name a plugin that
+    // is not there, in the operation's context
+    assertThat(e).isInstanceOfAny(InvalidAttachmentException.class, PluginNotFoundException.class);
+    assertNoneRaw(e.getMessage());
+    assertThat(e.getMessage()).contains("e" + escaped);
   }
 }
