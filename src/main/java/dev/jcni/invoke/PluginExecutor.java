@@ -174,9 +174,9 @@ public final class PluginExecutor {
     } catch (IOException | RuntimeException e) {
       LOG.debug(
           "plugin type={} verb={} not started ahead of its call: {}",
-          plugin.type(),
+          UntrustedText.plainOrQuoted(plugin.type()),
           invocation.verb(),
-          e.toString());
+          UntrustedText.visible(e.toString()));
       return Optional.empty();
     }
   }
