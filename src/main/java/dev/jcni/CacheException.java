@@ -55,7 +55,7 @@ public class CacheException extends CniException {
    * @param cause the underlying failure, or {@code null}
    */
   public CacheException(Path file, Reason reason, String problem, Throwable cause) {
-    super("cache file " + file + ": " + problem, cause);
+    super("cache file " + Quoted.plainOrQuoted(file) + ": " + problem, cause);
     this.file = file.toString();
     this.reason = Objects.requireNonNull(reason, "reason");
   }

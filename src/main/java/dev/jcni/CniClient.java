@@ -686,7 +686,7 @@ public final class CniClient {
       LOG.warn(
           "{}: cached result in {} is unusable, carrying on without prevResult: {}",
           op.where(),
-          cache.entryPath(key),
+          Quoted.plainOrQuoted(cache.entryPath(key)),
           e.getMessage());
       return Optional.empty();
     }
@@ -709,9 +709,9 @@ public final class CniClient {
       return NetworkConfigList.parse(cached.config());
     } catch (ConfigException e) {
       throw new ConfigException(
-          "the configuration cached for network \""
-              + cached.key().networkName()
-              + "\" does not parse: "
+          "the configuration cached for network "
+              + Quoted.of(cached.key().networkName())
+              + " does not parse: "
               + e.getMessage(),
           ConfigException.Context.NONE,
           e);

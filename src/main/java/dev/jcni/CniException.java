@@ -1,11 +1,20 @@
 package dev.jcni;
 
+import dev.jcni.internal.text.UntrustedText;
+
 /**
  * The checked base of every failure that a caller of jcni must handle: a bad configuration, a
  * plugin that cannot be found or that failed, a timeout, a cache problem.
  *
  * <p>Caller mistakes (a {@code null} argument, an out-of-range option) are reported with unchecked
  * exceptions instead, as the JDK does.
+ *
+ * <p>The message is one line of visible text: untrusted values in it (names, types, file names, a
+ * plugin's output) are quoted and escaped where they are written, and as a last line of defence
+ * every control character, line or paragraph separator, invisible format character (such as a
+ * right-to-left override or a zero-width space), unpaired surrogate and noncharacter left in the
+ * message is written as a Java escape (<code>&#92;u202e</code>), so that a message cannot fake a
+ * log line or make one name read as another.
  */
 public class CniException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -19,7 +28,7 @@ public class CniException extends Exception {
    * @param message the description, naming network, plugin, verb and file where known
    */
   public CniException(String message) {
-    super(message);
+    super(UntrustedText.visible(message));
   }
 
   /**
@@ -29,7 +38,7 @@ public class CniException extends Exception {
    * @param cause the underlying failure, or {@code null}
    */
   public CniException(String message, Throwable cause) {
-    super(message, cause);
+    super(UntrustedText.visible(message), cause);
   }
 
   /**
@@ -38,7 +47,7 @@ public class CniException extends Exception {
    */
   final CniException withContext(String where) {
     if (context == null) {
-      context = where;
+      context = UntrustedText.visible(where);
     }
     return this;
   }

@@ -1,5 +1,6 @@
 package dev.jcni;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,20 +132,23 @@ public class ConfigException extends CniException {
   /**
    * Creates an exception with the place of the problem.
    *
-   * @param problem what is wrong, without the place (the message adds it)
+   * @param problem what is wrong, without the place (the message adds it); characters that are not
+   *     visible text are escaped ({@link #getMessage()} is one line of visible characters)
    * @param context where the problem is
    * @param cause the underlying failure, or {@code null}
    */
   public ConfigException(String problem, Context context, Throwable cause) {
-    super(format(problem, context), cause);
-    this.problem = problem;
+    super(format(UntrustedText.visible(problem), context), cause);
+    // the problem may embed a parser's message that quotes the document
+    this.problem = UntrustedText.visible(problem);
     this.context = context;
   }
 
   private static String format(String problem, Context c) {
     StringBuilder sb = new StringBuilder();
     if (c.file() != null) {
-      sb.append(c.file());
+      // a file name is shown as it is, unless it holds characters that must not reach a terminal
+      sb.append(UntrustedText.plainOrQuoted(c.file()));
       if (c.line() > 0) {
         sb.append(':').append(c.line());
         if (c.column() > 0) {
@@ -184,31 +188,11 @@ public class ConfigException extends CniException {
 
   /**
    * Quotes a value taken from a configuration for a one-line message: JSON-style escapes for
-   * quotes, backslashes and control characters, and at most 64 characters of the value.
+   * quotes, backslashes and characters that are not visible text ({@link UntrustedText#escapes}),
+   * and at most 64 characters of the value.
    */
   static String quote(String value) {
-    StringBuilder sb = new StringBuilder("\"");
-    int i = 0;
-    int shown = 0;
-    while (i < value.length() && shown < 64) {
-      int cp = value.codePointAt(i);
-      if (cp == '"' || cp == '\\') {
-        sb.append('\\').appendCodePoint(cp);
-      } else if (Character.isISOControl(cp)
-          || Character.getType(cp) == Character.SURROGATE
-          || Character.getType(cp) == Character.LINE_SEPARATOR
-          || Character.getType(cp) == Character.PARAGRAPH_SEPARATOR) {
-        sb.append(String.format("\\u%04x", cp));
-      } else {
-        sb.appendCodePoint(cp);
-      }
-      i += Character.charCount(cp);
-      shown++;
-    }
-    if (i < value.length()) {
-      sb.append("...");
-    }
-    return sb.append('"').toString();
+    return UntrustedText.quote(value, UntrustedText.SHOWN);
   }
 
   /** What is wrong, without the place. */

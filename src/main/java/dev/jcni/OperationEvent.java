@@ -20,9 +20,20 @@ public record OperationEvent(Verb verb, String network, String containerId, Stri
     Objects.requireNonNull(ifName, "ifName");
   }
 
-  /** How messages name the operation: {@code network "n" (container c1, eth0)}. */
+  /**
+   * How messages name the operation: {@code network "n" (container c1, eth0)}. The values are the
+   * caller's: escaped where they are not plain visible text (an interface name may hold a
+   * right-to-left override).
+   */
   String where() {
-    String text = "network \"" + network + "\"";
-    return containerId.isEmpty() ? text : text + " (container " + containerId + ", " + ifName + ")";
+    String text = "network " + Quoted.of(network);
+    return containerId.isEmpty()
+        ? text
+        : text
+            + " (container "
+            + Quoted.plainOrQuoted(containerId)
+            + ", "
+            + Quoted.plainOrQuoted(ifName)
+            + ")";
   }
 }

@@ -3,6 +3,7 @@ package dev.jcni;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.config.PluginConfig;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.invoke.Deadline;
 import dev.jcni.invoke.ExecOptions;
 import dev.jcni.invoke.LocatedPlugin;
@@ -209,7 +210,7 @@ final class PluginCalls {
             "{} plugin #{} type={} {} in {} ms: {}",
             op.where(),
             index,
-            plugin.type(),
+            Quoted.plainOrQuoted(plugin.type()),
             verb,
             elapsed.toMillis(),
             failure == null ? "ok" : failure.getMessage());
@@ -243,7 +244,11 @@ final class PluginCalls {
         try {
           located = path.find(plugin.type());
         } catch (CniException | RuntimeException e) {
-          LOG.debug("{} plugin #{} not looked up ahead: {}", op.where(), next, e.getMessage());
+          LOG.debug(
+              "{} plugin #{} not looked up ahead: {}",
+              op.where(),
+              next,
+              UntrustedText.visible(e.getMessage()));
           return; // its call reports it, and nothing after it may start before that
         }
         Pending p = new Pending(plugin.type(), located);

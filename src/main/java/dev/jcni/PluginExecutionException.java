@@ -58,7 +58,7 @@ public abstract sealed class PluginExecutionException extends CniException
         "plugin type="
             + Quoted.of(pluginType)
             + " ("
-            + pluginPath
+            + Quoted.plainOrQuoted(pluginPath)
             + ") failed ("
             + verb.toString().toLowerCase(java.util.Locale.ROOT)
             + "): "

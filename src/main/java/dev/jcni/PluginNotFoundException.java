@@ -35,7 +35,7 @@ public class PluginNotFoundException extends CniException {
     @Override
     public String toString() {
       String shown =
-          location.isEmpty() || location.chars().anyMatch(Character::isISOControl)
+          location.isEmpty() || location.codePoints().anyMatch(Quoted::escapes)
               ? Quoted.of(location)
               : location;
       return shown + ": " + reason;

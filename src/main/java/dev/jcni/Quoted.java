@@ -1,43 +1,28 @@
 package dev.jcni;
 
+import dev.jcni.internal.text.UntrustedText;
+
 /**
  * Quotes untrusted text (a plugin type, a CNI_PATH entry, a plugin's output) for an error message,
- * so that control characters and quotes cannot forge or break a log line.
+ * so that control characters, invisible characters and quotes cannot forge or break a log line. The
+ * rule is {@link UntrustedText}'s.
  */
 final class Quoted {
   private Quoted() {}
 
-  /** The text in double quotes, with {@code "}, {@code \} and non-printable characters escaped. */
+  /** The text in double quotes, escaped as {@link UntrustedText#quote(String)} does. */
   static String of(String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c == '\n') {
-        sb.append("\\n");
-      } else if (c == '\t') {
-        sb.append("\\t");
-      } else if (c == '\r') {
-        sb.append("\\r");
-      } else if (Character.isISOControl(c) || Character.isSurrogate(c) && !isPaired(s, i)) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
+    return UntrustedText.quote(s);
   }
 
-  private static boolean isPaired(String s, int i) {
-    char c = s.charAt(i);
-    if (Character.isHighSurrogate(c)) {
-      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-    }
-    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+  /** Whether a code point is written as an escape in messages ({@link UntrustedText#escapes}). */
+  static boolean escapes(int cp) {
+    return UntrustedText.escapes(cp);
+  }
+
+  /** A name or path as it is when plain, quoted otherwise ({@link UntrustedText#plainOrQuoted}). */
+  static String plainOrQuoted(Object o) {
+    return UntrustedText.plainOrQuoted(o);
   }
 
   /** At most {@code max} characters of {@code s}, quoted, with an ellipsis when cut. */

@@ -1,5 +1,6 @@
 package dev.jcni.cache;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -75,9 +76,9 @@ public record AttachmentKey(String networkName, String containerId, String ifNam
       throw new IllegalArgumentException(
           "invalid characters in "
               + what
-              + " \""
-              + value
-              + "\": a letter or digit, then letters, digits, '_', '.' or '-'");
+              + " "
+              + UntrustedText.quote(value)
+              + ": a letter or digit, then letters, digits, '_', '.' or '-'");
     }
   }
 
@@ -87,16 +88,16 @@ public record AttachmentKey(String networkName, String containerId, String ifNam
     }
     if (ifName.getBytes(StandardCharsets.UTF_8).length > MAX_IFNAME_BYTES) {
       throw new IllegalArgumentException(
-          "interface name \"" + ifName + "\" is too long: at most 15 bytes");
+          "interface name " + UntrustedText.quote(ifName) + " is too long: at most 15 bytes");
     }
     if (ifName.equals(".") || ifName.equals("..")) {
-      throw new IllegalArgumentException("interface name is \"" + ifName + "\"");
+      throw new IllegalArgumentException("interface name is " + UntrustedText.quote(ifName));
     }
     for (int i = 0; i < ifName.length(); ) {
       int cp = ifName.codePointAt(i);
       if (cp == '/' || cp == ':' || isGoSpace(cp)) {
         throw new IllegalArgumentException(
-            "interface name \"" + ifName + "\" contains '/', ':' or white space");
+            "interface name " + UntrustedText.quote(ifName) + " contains '/', ':' or white space");
       }
       i += Character.charCount(cp);
     }

@@ -2,6 +2,7 @@ package dev.jcni.cache;
 
 import dev.jcni.CacheException;
 import dev.jcni.CacheException.Reason;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -450,7 +451,7 @@ public final class AttachmentLocks {
     } catch (IOException e) {
       // the channel stays open, so this cannot happen short of a kernel failure; the lock then
       // lingers until the JVM exits, which only makes other processes wait
-      LOG.warn("cannot release the file lock of {}: {}", what, e.toString());
+      LOG.warn("cannot release the file lock of {}: {}", what, UntrustedText.visible(e.toString()));
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -108,8 +109,8 @@ final class CacheEntryFormat {
     } catch (IOException e) {
       String why =
           e instanceof JsonProcessingException
-              ? ((JsonProcessingException) e).getOriginalMessage()
-              : e.getMessage();
+              ? Json.problem((JsonProcessingException) e)
+              : UntrustedText.visible(String.valueOf(e.getMessage()));
       return new Corrupt("is not JSON (" + why + ")");
     }
     if (!root.isObject()) {

@@ -3,6 +3,7 @@ package dev.jcni.cache;
 import dev.jcni.CacheException;
 import dev.jcni.CacheException.Reason;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -231,7 +232,11 @@ public final class ResultCache {
                 + describe(key));
       }
       writeAtomically(entry, bytes);
-      LOG.debug("cached {} in {} ({} bytes)", describe(key), entry, bytes.length);
+      LOG.debug(
+          "cached {} in {} ({} bytes)",
+          describe(key),
+          UntrustedText.plainOrQuoted(entry),
+          bytes.length);
     } finally {
       stripe.unlock();
     }
@@ -265,7 +270,7 @@ public final class ResultCache {
         }
         LOG.info(
             "cache file {} holds the entry of {}, not of {}: treating {} as not cached",
-            entry,
+            UntrustedText.plainOrQuoted(entry),
             describe(found.key()),
             describe(key),
             describe(key));
@@ -274,8 +279,8 @@ public final class ResultCache {
       } else {
         LOG.warn(
             "cache file {} is not a cniCacheV1 entry (kind {}): treating {} as not cached",
-            entry,
-            ((CacheEntryFormat.OtherKind) existing).kind(),
+            UntrustedText.plainOrQuoted(entry),
+            UntrustedText.visible(((CacheEntryFormat.OtherKind) existing).kind()),
             describe(key));
       }
       return Optional.empty();
@@ -310,7 +315,7 @@ public final class ResultCache {
         if (!found.equals(key)) {
           LOG.info(
               "cache file {} holds the entry of {}, not of {}: left in place",
-              entry,
+              UntrustedText.plainOrQuoted(entry),
               describe(found),
               describe(key));
           return false;
@@ -331,8 +336,8 @@ public final class ResultCache {
       } else {
         LOG.warn(
             "cache file {} is not a cniCacheV1 entry (kind {}): left in place",
-            entry,
-            ((CacheEntryFormat.OtherKind) existing).kind());
+            UntrustedText.plainOrQuoted(entry),
+            UntrustedText.visible(((CacheEntryFormat.OtherKind) existing).kind()));
       }
       return false;
     } finally {
@@ -417,7 +422,8 @@ public final class ResultCache {
       try {
         decoded = read(file);
       } catch (CacheException e) {
-        LOG.warn("skipping a file while listing the cache: {}", e.getMessage());
+        LOG.warn(
+            "skipping a file while listing the cache: {}", UntrustedText.visible(e.getMessage()));
         continue;
       }
       if (decoded == null) {
@@ -428,22 +434,22 @@ public final class ResultCache {
         if (!a.key().fileName().equals(name)) {
           LOG.info(
               "skipping {} while listing the cache: it holds the entry of {}, whose file is {}",
-              file,
+              UntrustedText.plainOrQuoted(file),
               describe(a.key()),
-              a.key().fileName());
+              UntrustedText.plainOrQuoted(a.key().fileName()));
         } else if (filter.test(a.key())) {
           found.add(a);
         }
       } else if (decoded instanceof CacheEntryFormat.Corrupt) {
         LOG.warn(
             "skipping {} while listing the cache: {}",
-            file,
-            ((CacheEntryFormat.Corrupt) decoded).problem());
+            UntrustedText.plainOrQuoted(file),
+            UntrustedText.visible(((CacheEntryFormat.Corrupt) decoded).problem()));
       } else {
         LOG.info(
             "skipping {} while listing the cache: not a cniCacheV1 entry (kind {})",
-            file,
-            ((CacheEntryFormat.OtherKind) decoded).kind());
+            UntrustedText.plainOrQuoted(file),
+            UntrustedText.visible(((CacheEntryFormat.OtherKind) decoded).kind()));
       }
     }
     return found;
@@ -550,7 +556,10 @@ public final class ResultCache {
         try {
           Files.deleteIfExists(temp);
         } catch (IOException e) {
-          LOG.warn("cannot remove the temporary file {}: {}", temp, e.toString());
+          LOG.warn(
+              "cannot remove the temporary file {}: {}",
+              UntrustedText.plainOrQuoted(temp),
+              UntrustedText.visible(e.toString()));
         }
       }
     }
@@ -576,9 +585,9 @@ public final class ResultCache {
     syncIfDurable(resultsDir);
     LOG.warn(
         "cache file {} {}: moved it to {}; the attachment counts as not cached",
-        entry,
-        problem,
-        target);
+        UntrustedText.plainOrQuoted(entry),
+        UntrustedText.visible(problem),
+        UntrustedText.plainOrQuoted(target));
   }
 
   private void removeStaleTemporaryFiles() {
@@ -590,11 +599,16 @@ public final class ResultCache {
             && attrs.isRegularFile()
             && attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
           Files.deleteIfExists(temp);
-          LOG.info("removed {}, a temporary file left by an interrupted cache write", temp);
+          LOG.info(
+              "removed {}, a temporary file left by an interrupted cache write",
+              UntrustedText.plainOrQuoted(temp));
         }
       }
     } catch (IOException | CacheException e) {
-      LOG.warn("cannot clean the temporary files of {}: {}", tempDir, e.toString());
+      LOG.warn(
+          "cannot clean the temporary files of {}: {}",
+          UntrustedText.plainOrQuoted(tempDir),
+          UntrustedText.visible(e.toString()));
     }
   }
 
@@ -678,12 +692,13 @@ public final class ResultCache {
   }
 
   static String describe(AttachmentKey key) {
-    return "network \""
-        + key.networkName()
-        + "\" container \""
-        + key.containerId()
-        + "\" interface \""
-        + key.ifName()
-        + "\"";
+    // the values passed AttachmentKey's rules, but an interface name may still hold invisible
+    // characters such as a right-to-left override
+    return "network "
+        + UntrustedText.quote(key.networkName())
+        + " container "
+        + UntrustedText.quote(key.containerId())
+        + " interface "
+        + UntrustedText.quote(key.ifName());
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.result.IpAddress;
 import dev.jcni.result.IpNet;
 import java.util.ArrayList;
@@ -296,7 +297,8 @@ public final class CapabilityArgs {
                   + "\" must be 1 to 253 characters without white space or control characters");
         }
         if (aliases.contains(name)) {
-          throw new IllegalArgumentException("aliases: \"" + name + "\" is given twice");
+          throw new IllegalArgumentException(
+              "aliases: " + UntrustedText.quote(name) + " is given twice");
         }
         aliases.add(name);
       }

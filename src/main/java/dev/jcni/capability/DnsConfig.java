@@ -3,6 +3,7 @@ package dev.jcni.capability;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.result.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +102,7 @@ public record DnsConfig(List<String> servers, List<String> searches, List<String
     }
     if (!ok) {
       throw new IllegalArgumentException(
-          "dns: search domain \"" + domain + "\" is not a valid domain name");
+          "dns: search domain " + UntrustedText.quote(domain) + " is not a valid domain name");
     }
   }
 

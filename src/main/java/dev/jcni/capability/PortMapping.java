@@ -2,6 +2,7 @@ package dev.jcni.capability;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.result.IpAddress;
 import java.util.Locale;
 import java.util.Objects;
@@ -48,7 +49,7 @@ public record PortMapping(
         }
       }
       throw new IllegalArgumentException(
-          "protocol \"" + text + "\" is not one of tcp, udp or sctp");
+          "protocol " + UntrustedText.quote(text) + " is not one of tcp, udp or sctp");
     }
   }
 

@@ -6,6 +6,7 @@ import dev.jcni.ConfigException;
 import dev.jcni.PluginExecutionException;
 import dev.jcni.PluginNotFoundException;
 import dev.jcni.PluginTimeoutException;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -220,10 +221,16 @@ final class Cli {
     }
   }
 
-  /** One line that says what failed; the exception's class only where the message is empty. */
+  /**
+   * One line that says what failed; the exception's class only where the message is empty. An
+   * exception from outside jcni may quote untrusted text raw: characters that are not visible text
+   * are escaped.
+   */
   static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    return message == null || message.isBlank()
+        ? e.getClass().getSimpleName()
+        : UntrustedText.visible(message);
   }
 
   /**

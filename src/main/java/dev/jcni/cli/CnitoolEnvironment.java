@@ -318,7 +318,7 @@ final class CnitoolEnvironment {
     try {
       node = Json.parse(value.getBytes(StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
-      throw new UsageException("CAP_ARGS is not valid JSON: " + e.getOriginalMessage());
+      throw new UsageException("CAP_ARGS is not valid JSON: " + Json.problem(e));
     } catch (IOException e) {
       throw new UsageException("CAP_ARGS cannot be read: " + e.getMessage());
     }

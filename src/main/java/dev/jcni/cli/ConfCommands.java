@@ -7,6 +7,7 @@ import dev.jcni.config.LintFinding;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.config.PluginConfig;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,31 +58,29 @@ final class ConfCommands {
       ConfigDirectory directory = ConfigDirectory.of(dir);
       ConfigDirectory.Listing listing = directory.listAll();
       if (listing.networks().isEmpty() && listing.problems().isEmpty()) {
-        throw new ConfigException("no net configurations found in " + dir);
+        throw new ConfigException(
+            "no net configurations found in " + UntrustedText.plainOrQuoted(dir));
       }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"NAME", "CNIVERSION", "PLUGINS", "FILE"});
+      TextTable table = new TextTable("NAME", "CNIVERSION", "PLUGINS", "FILE");
       for (NetworkConfigList n : listing.networks()) {
         List<String> types = new ArrayList<>();
         for (PluginConfig p : n.plugins()) {
-          types.add(p.type());
+          types.add(UntrustedText.plainOrQuoted(p.type()));
         }
-        rows.add(
-            new String[] {
-              n.name(),
-              n.cniVersion().isEmpty() ? "-" : n.cniVersion(),
-              String.join(",", types),
-              n.source().map(Path::toString).orElse("-")
-            });
+        table.row(
+            n.name(),
+            n.cniVersion().isEmpty() ? "-" : n.cniVersion(),
+            String.join(",", types),
+            n.source().map(UntrustedText::plainOrQuoted).orElse("-"));
       }
-      if (rows.size() > 1) {
-        printTable(call, rows);
+      if (!table.isEmpty()) {
+        table.print(call.out());
       }
       for (NetworkConfigList n : listing.shadowed()) {
         call.err()
             .println(
                 "jcni: "
-                    + n.source().map(Path::toString).orElse("-")
+                    + n.source().map(UntrustedText::plainOrQuoted).orElse("-")
                     + ": network \""
                     + n.name()
                     + "\" is also defined by an earlier file; this one is never loaded");
@@ -91,25 +90,6 @@ final class ConfCommands {
       }
       // a shadowed network is legal (libcni takes the first); only unusable files fail the command
       return listing.problems().isEmpty() ? ExitCode.OK : ExitCode.CONFIG;
-    }
-
-    private static void printTable(Call call, List<String[]> rows) {
-      int[] widths = new int[rows.get(0).length];
-      for (String[] row : rows) {
-        for (int i = 0; i < row.length; i++) {
-          widths[i] = Math.max(widths[i], row[i].length());
-        }
-      }
-      for (String[] row : rows) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < row.length; i++) {
-          line.append(row[i]);
-          if (i < row.length - 1) {
-            line.append(" ".repeat(widths[i] - row[i].length() + 2));
-          }
-        }
-        call.out().println(line);
-      }
     }
   }
 

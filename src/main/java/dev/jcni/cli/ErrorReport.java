@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.PluginErrorException;
 import dev.jcni.PluginProtocolException;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.result.CniError;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -39,7 +40,9 @@ final class ErrorReport {
               report.put("msg", e.msg());
               report.put("details", e.details());
             });
-    return new String(Json.compact(report), StandardCharsets.UTF_8);
+    // msg and details are the plugin's: an escape in a JSON string means the same character, so
+    // escaping the invisible ones keeps the report's meaning and keeps it one visible line
+    return UntrustedText.visible(new String(Json.compact(report), StandardCharsets.UTF_8));
   }
 
   /**

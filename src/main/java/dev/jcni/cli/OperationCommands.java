@@ -7,6 +7,7 @@ import dev.jcni.NetworkStatus;
 import dev.jcni.ValidationReport;
 import dev.jcni.config.ConfigDirectory;
 import dev.jcni.config.NetworkConfigList;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.result.Result;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,7 +219,12 @@ final class OperationCommands {
         return ExitCode.OK;
       }
       for (var key : report.deleted()) {
-        call.out().println("deleted " + key.containerId() + "/" + key.ifName());
+        call.out()
+            .println(
+                "deleted "
+                    + UntrustedText.plainOrQuoted(key.containerId())
+                    + "/"
+                    + UntrustedText.plainOrQuoted(key.ifName()));
       }
       for (CniException e : report.errors()) {
         call.err().println("jcni: " + e.getMessage());
@@ -263,13 +269,14 @@ final class OperationCommands {
         return ExitCode.OK;
       }
       var error = status.error().orElseThrow();
-      call.out().println(
-          "not ready: plugin type=\""
-              + status.pluginType()
-              + "\": code "
-              + error.code()
-              + ": "
-              + error);
+      call.out()
+          .println(
+              "not ready: plugin type="
+                  + UntrustedText.quote(status.pluginType())
+                  + ": code "
+                  + error.code()
+                  + ": "
+                  + UntrustedText.visible(error.toString()));
       return ExitCode.FAILURE;
     }
   }

@@ -132,7 +132,7 @@ final class ResultCommands {
       try {
         return Json.parse(bytes);
       } catch (JsonProcessingException e) {
-        throw new CniException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
+        throw new CniException(source + ": not valid JSON: " + Json.problem(e), e);
       } catch (IOException e) {
         throw new CniException("cannot read " + source + ": " + e.getMessage(), e);
       }

@@ -1,5 +1,6 @@
 package dev.jcni.cli;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ final class TextTable {
   }
 
   /**
-   * Adds a row.
+   * Adds a row. A cell that holds characters that are not visible text (controls, separators,
+   * invisible format characters, noncharacters) is shown quoted and escaped.
    *
    * @param cells one cell per column
    * @return this table
@@ -28,7 +30,12 @@ final class TextTable {
       throw new IllegalArgumentException(
           "a row of " + cells.length + " cells in a table of " + rows.get(0).length + " columns");
     }
-    rows.add(cells.clone());
+    String[] shown = new String[cells.length];
+    for (int i = 0; i < cells.length; i++) {
+      // names from files and the cache: escaped and quoted when they hold invisible characters
+      shown[i] = UntrustedText.hasEscapes(cells[i]) ? UntrustedText.quote(cells[i]) : cells[i];
+    }
+    rows.add(shown);
     return this;
   }
 

@@ -124,7 +124,7 @@ public final class ConfigDirectory {
     }
     ConfigException notFound;
     if (files.isEmpty()) {
-      notFound = new ConfigException("no net configurations found in " + dir);
+      notFound = new ConfigException("no net configurations found in " + Messages.path(dir));
     } else {
       String unreadable =
           problems.isEmpty()
@@ -136,7 +136,11 @@ public final class ConfigDirectory {
                   + problems.get(0).getMessage();
       notFound =
           new ConfigException(
-              "no net configuration with name \"" + networkName + "\" in " + dir + unreadable,
+              "no net configuration with name "
+                  + Messages.quote(networkName)
+                  + " in "
+                  + Messages.path(dir)
+                  + unreadable,
               Context.NONE,
               null);
     }

@@ -227,7 +227,7 @@ public final class ConfigLinter {
               "network name "
                   + Messages.quote(parsed.network())
                   + " is already used by "
-                  + first
+                  + Messages.path(first)
                   + ", which is read first: this file is never loaded");
         }
       }
@@ -359,7 +359,7 @@ public final class ConfigLinter {
               "/loadOnlyInlinedPlugins",
               true,
               "the drop-in directory "
-                  + dir
+                  + Messages.path(dir)
                   + " is ignored because loadOnlyInlinedPlugins is true");
         }
         return;
@@ -367,7 +367,7 @@ public final class ConfigLinter {
       if (list.plugins().isEmpty() && files.isEmpty()) {
         throw src.error(
             "no plugins: the list has no \"plugins\" and its drop-in directory "
-                + dir
+                + Messages.path(dir)
                 + " has no *.conf files",
             Context.NONE.withNetwork(list.name()),
             "",
@@ -393,7 +393,7 @@ public final class ConfigLinter {
               "/name",
               false,
               "the directory "
-                  + dropIns
+                  + Messages.path(dropIns)
                   + " is not read: only .conflist networks take drop-in plugins");
         }
       } catch (ConfigException e) {

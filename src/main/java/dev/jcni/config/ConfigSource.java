@@ -12,6 +12,7 @@ import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
 import dev.jcni.InvalidNameException;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -78,7 +79,10 @@ final class ConfigSource {
     } catch (JsonProcessingException e) {
       throw jsonError(e, parser);
     } catch (IOException e) {
-      throw new ConfigException("cannot be parsed: " + e.getMessage(), context(), e);
+      throw new ConfigException(
+          "cannot be parsed: " + UntrustedText.visible(String.valueOf(e.getMessage())),
+          context(),
+          e);
     } finally {
       closeQuietly(parser);
     }
@@ -118,10 +122,8 @@ final class ConfigSource {
     } else if (e instanceof JsonEOFException) {
       problem = "unexpected end of file: an object, array or string is not closed";
     } else {
-      // Jackson's first line says what is wrong; later lines may quote the document
-      String message = String.valueOf(e.getOriginalMessage());
-      int newline = message.indexOf('\n');
-      problem = "not valid JSON: " + (newline < 0 ? message : message.substring(0, newline));
+      // Jackson's words quote keys and tokens of the document: escaped, one line, bounded
+      problem = "not valid JSON: " + Json.problem(e);
     }
     if (offset >= 0) {
       return errorAt(problem, context(), offset, e);

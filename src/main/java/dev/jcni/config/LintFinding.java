@@ -1,5 +1,6 @@
 package dev.jcni.config;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -12,7 +13,9 @@ import java.util.Objects;
  * @param file the file, as the linter was given it or found it in a directory
  * @param line the 1-based line, or {@code 0} when the problem is about the whole file
  * @param column the 1-based column in characters, or {@code 0} when the line is {@code 0}
- * @param message what is wrong, naming the network, plugin and field where known
+ * @param message what is wrong, naming the network, plugin and field where known; characters that
+ *     are not visible text (controls, separators, invisible format characters, noncharacters) are
+ *     escaped
  */
 public record LintFinding(Severity severity, Path file, int line, int column, String message) {
   /** How bad a finding is. */
@@ -34,6 +37,7 @@ public record LintFinding(Severity severity, Path file, int line, int column, St
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(message, "message");
+    message = UntrustedText.visible(message);
     line = Math.max(line, 0);
     column = line == 0 ? 0 : Math.max(column, 1);
   }
@@ -45,11 +49,12 @@ public record LintFinding(Severity severity, Path file, int line, int column, St
 
   /**
    * The finding as one line: {@code FILE:LINE:COLUMN: error: message}, or {@code FILE: error:
-   * message} when the problem has no position.
+   * message} when the problem has no position. A file name that holds characters that are not
+   * visible text is quoted and escaped.
    */
   @Override
   public String toString() {
     String position = line == 0 ? "" : ":" + line + ":" + column;
-    return file + position + ": " + severity + ": " + message;
+    return UntrustedText.plainOrQuoted(file) + position + ": " + severity + ": " + message;
   }
 }

@@ -1,39 +1,34 @@
 package dev.jcni.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jcni.internal.text.UntrustedText;
 
 /** How values from a configuration are written into one-line messages. */
 final class Messages {
   private Messages() {}
 
   /**
-   * Quotes a value: JSON-style escapes for quotes, backslashes, control characters, line separators
-   * and unpaired surrogates, and at most 64 characters of the value.
+   * Quotes a value: JSON-style escapes for quotes and backslashes, Java escapes for control
+   * characters, line separators, invisible format characters, unpaired surrogates and noncharacters
+   * (the rule of {@code UntrustedText}), and at most 64 characters of the value.
    */
   static String quote(String value) {
-    StringBuilder sb = new StringBuilder("\"");
-    int i = 0;
-    int shown = 0;
-    while (i < value.length() && shown < 64) {
-      int cp = value.codePointAt(i);
-      int type = Character.getType(cp);
-      if (cp == '"' || cp == '\\') {
-        sb.append('\\').appendCodePoint(cp);
-      } else if (Character.isISOControl(cp)
-          || type == Character.SURROGATE
-          || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR) {
-        sb.append(String.format("\\u%04x", cp));
-      } else {
-        sb.appendCodePoint(cp);
-      }
-      i += Character.charCount(cp);
-      shown++;
-    }
-    if (i < value.length()) {
-      sb.append("...");
-    }
-    return sb.append('"').toString();
+    return UntrustedText.quote(value, UntrustedText.SHOWN);
+  }
+
+  /**
+   * A word of the document shown as it is when it is short, plain visible text (a placeholder such
+   * as {@code $2} reads best unquoted), and {@link #quote quoted} otherwise.
+   */
+  static String word(String word) {
+    return word.length() <= UntrustedText.SHOWN && !UntrustedText.hasEscapes(word)
+        ? word
+        : quote(word);
+  }
+
+  /** A path as it is when it is plain visible text, quoted otherwise. */
+  static String path(Object path) {
+    return UntrustedText.plainOrQuoted(path);
   }
 
   /** A JSON value's kind with its article, as in "must be a string, not a number". */

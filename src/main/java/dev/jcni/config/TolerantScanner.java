@@ -263,10 +263,11 @@ final class TolerantScanner {
   private static String classify(String word, boolean keyPosition) {
     if (UNDERSCORE_PLACEHOLDER.matcher(word).matches()
         || PERCENT_PLACEHOLDER.matcher(word).matches()) {
-      return "unquoted template placeholder " + word + ": substitute it before use";
+      return "unquoted template placeholder " + Messages.word(word) + ": substitute it before use";
     }
     if (word.startsWith("$")) {
-      return "unquoted shell variable " + word + ": substitute it before use";
+      // the word runs to the next JSON delimiter: it may hold any character but those
+      return "unquoted shell variable " + Messages.word(word) + ": substitute it before use";
     }
     if (keyPosition) {
       return "unquoted key " + Messages.quote(word) + ": keys must be double-quoted strings";

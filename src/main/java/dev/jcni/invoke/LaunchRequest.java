@@ -1,5 +1,6 @@
 package dev.jcni.invoke;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +80,7 @@ public record LaunchRequest(
       if (entry.indexOf('=') <= 0 || entry.indexOf('\0') >= 0) {
         throw new IllegalArgumentException(
             "not a NAME=value environment entry without NUL: \""
-                + entry.replace("\0", "\\0")
+                + UntrustedText.visible(entry.replace("\0", "\\0"))
                 + "\"");
       }
     }

@@ -11,6 +11,7 @@ import dev.jcni.PluginOutputTooLargeException;
 import dev.jcni.PluginProtocolException;
 import dev.jcni.PluginTimeoutException;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.result.CniError;
 import dev.jcni.result.CniVersion;
 import dev.jcni.result.MalformedResultException;
@@ -173,9 +174,9 @@ public final class PluginExecutor {
     } catch (IOException | RuntimeException e) {
       LOG.debug(
           "plugin type={} verb={} not started ahead of its call: {}",
-          plugin.type(),
+          UntrustedText.plainOrQuoted(plugin.type()),
           invocation.verb(),
-          e.toString());
+          UntrustedText.visible(e.toString()));
       return Optional.empty();
     }
   }
@@ -253,34 +254,39 @@ public final class PluginExecutor {
               ? launchPrestarted(plugin, verb, prestarted, request, once, started)
               : launchRetryingBusy(plugin, verb, request, options, once, started);
     } catch (PluginLaunchException e) {
-      LOG.debug("plugin type={} verb={} could not start: {}", plugin.type(), verb, e.getMessage());
+      LOG.debug(
+          "plugin type={} verb={} could not start: {}",
+          UntrustedText.plainOrQuoted(plugin.type()),
+          verb,
+          e.getMessage());
       throw e;
     }
     try {
       byte[] stdout = outcome(plugin, verb, deadline, options.stdoutLimit(), result);
       LOG.debug(
           "plugin type={} verb={} path={} took {} ms: ok, {} stdout bytes",
-          plugin.type(),
+          UntrustedText.plainOrQuoted(plugin.type()),
           verb,
-          plugin.realPath(),
+          UntrustedText.plainOrQuoted(plugin.realPath()),
           result.elapsed().toMillis(),
           stdout.length);
       if (result.stderrBytes() > 0 && LOG.isDebugEnabled()) {
         LOG.debug(
             "plugin type={} verb={} stderr ({} bytes, last {} kept): {}",
-            plugin.type(),
+            UntrustedText.plainOrQuoted(plugin.type()),
             verb,
             result.stderrBytes(),
             result.stderrTail().length,
-            new String(result.stderrTail(), StandardCharsets.UTF_8));
+            // the plugin's own text: quoted, so that it cannot forge log lines
+            UntrustedText.quote(new String(result.stderrTail(), StandardCharsets.UTF_8)));
       }
       return stdout;
     } catch (PluginExecutionException e) {
       LOG.debug(
           "plugin type={} verb={} path={} took {} ms: {}",
-          plugin.type(),
+          UntrustedText.plainOrQuoted(plugin.type()),
           verb,
-          plugin.realPath(),
+          UntrustedText.plainOrQuoted(plugin.realPath()),
           result.elapsed().toMillis(),
           e.getClass().getSimpleName());
       throw e;
@@ -339,8 +345,8 @@ public final class PluginExecutor {
         }
         LOG.debug(
             "plugin type={} at {} is busy (being written); retrying in {} ms",
-            plugin.type(),
-            plugin.path(),
+            UntrustedText.plainOrQuoted(plugin.type()),
+            UntrustedText.plainOrQuoted(plugin.path()),
             TimeUnit.NANOSECONDS.toMillis(backoff));
         TimeUnit.NANOSECONDS.sleep(backoff);
         backoff = Math.min(Math.max(backoff * 2, 1), MAX_BACKOFF_NANOS);
@@ -528,7 +534,9 @@ public final class PluginExecutor {
       // The one place the plugin's text decides: libcni compares the error's text, so do we.
       Optional<VersionInfo> legacy = e.cniError().flatMap(VersionInfo::fromVersionCommandError);
       if (legacy.isPresent()) {
-        LOG.debug("plugin type={} predates VERSION; assuming 0.1.0 only", plugin.type());
+        LOG.debug(
+            "plugin type={} predates VERSION; assuming 0.1.0 only",
+            UntrustedText.plainOrQuoted(plugin.type()));
         return legacy.get();
       }
       throw e;

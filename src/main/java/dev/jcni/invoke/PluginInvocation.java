@@ -1,5 +1,6 @@
 package dev.jcni.invoke;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -111,7 +112,9 @@ public record PluginInvocation(
     Objects.requireNonNull(name, "environment variable name");
     if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(
-          "not a valid environment variable name: \"" + name.replace("\0", "\\0") + "\"");
+          "not a valid environment variable name: \""
+              + UntrustedText.visible(name.replace("\0", "\\0"))
+              + "\"");
     }
   }
 

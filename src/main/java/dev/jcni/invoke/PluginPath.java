@@ -5,6 +5,7 @@ import dev.jcni.ConfigException;
 import dev.jcni.config.Names;
 import dev.jcni.PluginNotFoundException;
 import dev.jcni.PluginNotFoundException.Skipped;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ public final class PluginPath {
   }
 
   private static Skipped ignore(String entry, String reason) {
-    LOG.warn("CNI_PATH entry \"{}\": {}", entry, reason);
+    LOG.warn("CNI_PATH entry {}: {}", UntrustedText.quote(entry), reason);
     return new Skipped(entry, reason);
   }
 
@@ -209,7 +210,11 @@ public final class PluginPath {
             throw new PluginNotFoundException(type, skipped);
           }
         }
-        LOG.debug("plugin type={} found at {} ({})", type, candidate, found.realPath());
+        LOG.debug(
+            "plugin type={} found at {} ({})",
+            UntrustedText.plainOrQuoted(type),
+            UntrustedText.plainOrQuoted(candidate),
+            UntrustedText.plainOrQuoted(found.realPath()));
         return found;
       }
     }

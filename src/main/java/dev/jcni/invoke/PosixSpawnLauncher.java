@@ -1,6 +1,7 @@
 package dev.jcni.invoke;
 
 import dev.jcni.internal.linux.Spawn;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,7 +91,9 @@ public final class PosixSpawnLauncher implements PluginLauncher {
       throws IOException, InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException(
-          "plugin call interrupted before " + request.executable() + " was started");
+          "plugin call interrupted before "
+              + UntrustedText.plainOrQuoted(request.executable())
+              + " was started");
     }
     long started = System.nanoTime();
     try (SpawnedPlugin plugin =

@@ -1,5 +1,6 @@
 package dev.jcni.invoke;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -389,7 +390,7 @@ public record PrivilegeProfile(
                 + " exited with status "
                 + p.exitValue()
                 + ": "
-                + new String(out, StandardCharsets.UTF_8).trim());
+                + UntrustedText.visible(new String(out, StandardCharsets.UTF_8).trim()));
       }
       LOG.debug("least-privilege profile applies: trial run of {} succeeded", argv);
       return Optional.empty();
@@ -445,7 +446,7 @@ public record PrivilegeProfile(
     String upper = name.trim().toUpperCase(Locale.ROOT);
     String normal = upper.startsWith("CAP_") ? upper : "CAP_" + upper;
     if (!CAPABILITY_NAMES.contains(normal)) {
-      throw new IllegalArgumentException("not a Linux capability: \"" + name + "\"");
+      throw new IllegalArgumentException("not a Linux capability: " + UntrustedText.quote(name));
     }
     return normal;
   }

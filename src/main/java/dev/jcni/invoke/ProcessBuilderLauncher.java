@@ -1,5 +1,6 @@
 package dev.jcni.invoke;
 
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.invoke.LaunchResult.Ending;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -108,7 +109,8 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
             request.executable(), m.group(2), OptionalInt.of(Integer.parseInt(m.group(1))), e);
       }
     }
-    return new SpawnException(request.executable(), text, OptionalInt.empty(), e);
+    return new SpawnException(
+        request.executable(), UntrustedText.visible(text), OptionalInt.empty(), e);
   }
 
   private LaunchResult supervise(Process process, LaunchRequest request, long started)
@@ -175,7 +177,7 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
         LOG.warn(
             "{} exited but a process it started still holds its stdout or stderr open; stopped"
                 + " reading after the {} ms drain period",
-            request.executable(),
+            UntrustedText.plainOrQuoted(request.executable()),
             request.drainAfterExit().toMillis());
       }
       if (ending == Ending.EXITED && out.overflowed()) {
@@ -184,7 +186,9 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
       completed = true;
       if (interrupted) {
         throw new InterruptedException(
-            "plugin call interrupted; " + request.executable() + " was stopped");
+            "plugin call interrupted; "
+                + UntrustedText.plainOrQuoted(request.executable())
+                + " was stopped");
       }
       OptionalInt status =
           process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());

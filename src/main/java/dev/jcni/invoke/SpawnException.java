@@ -1,5 +1,6 @@
 package dev.jcni.invoke;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalInt;
@@ -28,7 +29,7 @@ public class SpawnException extends IOException {
   public SpawnException(Path executable, String reason, OptionalInt errno, Throwable cause) {
     super(
         "cannot execute "
-            + executable
+            + UntrustedText.plainOrQuoted(executable)
             + ": "
             + reason
             + (errno.isPresent() ? " (errno " + errno.getAsInt() + ")" : ""),

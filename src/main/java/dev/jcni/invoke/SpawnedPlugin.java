@@ -4,6 +4,7 @@ import com.sun.jna.Pointer;
 import dev.jcni.internal.linux.NativeBuffer;
 import dev.jcni.internal.linux.NativeCallException;
 import dev.jcni.internal.linux.Spawn;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.invoke.LaunchResult.Ending;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -270,7 +271,7 @@ final class SpawnedPlugin implements AutoCloseable {
       LOG.warn(
           "{} exited but a process it started still holds its stdout or stderr open; stopped"
               + " reading after the {} ms drain period",
-          request.executable(),
+          UntrustedText.plainOrQuoted(request.executable()),
           request.drainAfterExit().toMillis());
     }
     if (ending == Ending.EXITED && stdout.overflowed()) {
@@ -278,7 +279,9 @@ final class SpawnedPlugin implements AutoCloseable {
     }
     if (interrupted) {
       throw new InterruptedException(
-          "plugin call interrupted; " + request.executable() + " was stopped");
+          "plugin call interrupted; "
+              + UntrustedText.plainOrQuoted(request.executable())
+              + " was stopped");
     }
 
     OptionalInt exitStatus = OptionalInt.empty();
@@ -294,7 +297,10 @@ final class SpawnedPlugin implements AutoCloseable {
       }
     }
     if (sentTerm && !reaped) {
-      LOG.warn("{} (pid {}) did not exit within 2 s of SIGKILL", request.executable(), pid);
+      LOG.warn(
+          "{} (pid {}) did not exit within 2 s of SIGKILL",
+          UntrustedText.plainOrQuoted(request.executable()),
+          pid);
     }
     return new LaunchResult(
         ending,
@@ -344,7 +350,7 @@ final class SpawnedPlugin implements AutoCloseable {
       killed = Spawn.kill(-pid, Spawn.SIGKILL);
       LOG.debug(
           "{} (pid {}) or a process it started outlived SIGTERM by {} ms; sent SIGKILL",
-          request.executable(),
+          UntrustedText.plainOrQuoted(request.executable()),
           pid,
           request.terminateGrace().toMillis());
     }
@@ -536,7 +542,13 @@ final class SpawnedPlugin implements AutoCloseable {
       reaped = true;
       waitStatus = -1;
       throw new IOException(
-          "lost track of " + executable + " (pid " + pid + "): " + e.getMessage(), e);
+          "lost track of "
+              + UntrustedText.plainOrQuoted(executable)
+              + " (pid "
+              + pid
+              + "): "
+              + e.getMessage(),
+          e);
     }
     if (r == pid) {
       reaped = true;
@@ -562,7 +574,11 @@ final class SpawnedPlugin implements AutoCloseable {
             pollOnce(Math.min(end - System.nanoTime(), SLICE_NANOS));
           }
         } catch (IOException | RuntimeException e) {
-          LOG.debug("while stopping {} (pid {}): {}", executable, pid, e.toString());
+          LOG.debug(
+              "while stopping {} (pid {}): {}",
+              UntrustedText.plainOrQuoted(executable),
+              pid,
+              e.toString());
         }
         if (!reaped) {
           reapLater(pid);

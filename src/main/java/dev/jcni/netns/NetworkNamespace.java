@@ -3,6 +3,7 @@ package dev.jcni.netns;
 import dev.jcni.NetnsException;
 import dev.jcni.internal.linux.ErrnoException;
 import dev.jcni.internal.linux.LibC;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -331,7 +332,10 @@ public final class NetworkNamespace implements AutoCloseable {
     }
     if (problem != null) {
       throw new IllegalArgumentException(
-          "invalid network namespace name \"" + name.replace("\0", "\\0") + "\": " + problem);
+          "invalid network namespace name \""
+              + UntrustedText.visible(name.replace("\0", "\\0"))
+              + "\": "
+              + problem);
     }
     return name;
   }

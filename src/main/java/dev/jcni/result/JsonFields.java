@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -21,9 +22,10 @@ final class JsonFields {
       node = Json.parse(json);
     } catch (JsonProcessingException e) {
       throw new MalformedResultException(
-          "", what + " is not valid JSON: " + e.getOriginalMessage() + location(e), e);
+          "", what + " is not valid JSON: " + Json.problem(e) + location(e), e);
     } catch (IOException e) {
-      throw new MalformedResultException("", what + " cannot be read: " + e.getMessage(), e);
+      throw new MalformedResultException(
+          "", what + " cannot be read: " + UntrustedText.visible(e.getMessage()), e);
     }
     if (!node.isObject()) {
       throw new MalformedResultException(
@@ -201,19 +203,25 @@ final class JsonFields {
   }
 
   /**
-   * A string quoted for an error message: at most 64 characters are shown, control characters are
-   * escaped, so that hostile output cannot flood a log or break a line.
+   * A string quoted for an error message: at most 64 characters are shown, and quotes, backslashes
+   * and every character that is not visible text (controls, separators, invisible format
+   * characters, unpaired surrogates, noncharacters) are escaped, so that hostile output cannot
+   * flood a log, break a line or make one value read as another.
    */
   static String quote(String s) {
     int shown = Math.min(s.length(), 64);
+    if (shown < s.length() && Character.isHighSurrogate(s.charAt(shown - 1))) {
+      shown--; // do not cut a pair in two
+    }
     StringBuilder b = new StringBuilder(shown + 32).append('"');
-    for (int i = 0; i < shown; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+    for (int i = 0; i < shown; ) {
+      int cp = s.codePointAt(i);
+      if (cp == '"' || cp == '\\' || UntrustedText.escapes(cp)) {
+        UntrustedText.appendEscaped(b, cp);
       } else {
-        b.append(c);
+        b.appendCodePoint(cp);
       }
+      i += Character.charCount(cp);
     }
     b.append('"');
     if (shown < s.length()) {

@@ -1,6 +1,7 @@
 package dev.jcni.runtime;
 
 import dev.jcni.Attachment;
+import dev.jcni.internal.text.UntrustedText;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -72,7 +73,7 @@ public record AttachRequest(
     for (NetworkSelection s : selected) {
       if (s.ifName().isPresent() && !taken.add(s.ifName().get())) {
         throw new IllegalArgumentException(
-            "two networks ask for the interface name \"" + s.ifName().get() + "\"");
+            "two networks ask for the interface name " + UntrustedText.quote(s.ifName().get()));
       }
     }
     List<NetworkSelection> out = new ArrayList<>(selected.size());

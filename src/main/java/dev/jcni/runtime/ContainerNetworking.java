@@ -8,6 +8,7 @@ import dev.jcni.NetworkStatus;
 import dev.jcni.cache.AttachmentKey;
 import dev.jcni.cache.CachedAttachment;
 import dev.jcni.config.NetworkConfigList;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.result.CniError;
 import dev.jcni.result.Result;
 import java.nio.file.Path;
@@ -144,9 +145,9 @@ public final class ContainerNetworking implements AutoCloseable {
         } catch (Exception e) {
           LOG.info(
               "attaching container {}: network \"{}\" ({}) failed, tearing down {} network(s): {}",
-              request.containerId(),
+              UntrustedText.plainOrQuoted(request.containerId()),
               list.name(),
-              attachment.ifName(),
+              UntrustedText.plainOrQuoted(attachment.ifName()),
               i + 1,
               e.getMessage());
           tearDownAfterFailure(request, lists, i, e);
@@ -155,9 +156,9 @@ public final class ContainerNetworking implements AutoCloseable {
         attached.add(new AttachedNetwork(list.name(), attachment.ifName(), result));
         LOG.debug(
             "container {} attached to network \"{}\" as {}",
-            request.containerId(),
+            UntrustedText.plainOrQuoted(request.containerId()),
             list.name(),
-            attachment.ifName());
+            UntrustedText.plainOrQuoted(attachment.ifName()));
       }
       return new AttachedNetworks(request.containerId(), request.netns(), attached);
     } finally {
@@ -238,16 +239,16 @@ public final class ContainerNetworking implements AutoCloseable {
       } catch (CniException | RuntimeException e) {
         LOG.warn(
             "teardown of container {} on network \"{}\" ({}) failed: {}",
-            request.containerId(),
+            UntrustedText.plainOrQuoted(request.containerId()),
             list.name(),
-            attachment.ifName(),
+            UntrustedText.plainOrQuoted(attachment.ifName()),
             e.getMessage());
         cause.addSuppressed(e);
       } catch (InterruptedException e) {
         CniException left =
             new CniException(
                 "teardown of container "
-                    + request.containerId()
+                    + UntrustedText.plainOrQuoted(request.containerId())
                     + " interrupted; not torn down: "
                     + describe(lists, selections, i));
         left.addSuppressed(e);
@@ -266,7 +267,11 @@ public final class ContainerNetworking implements AutoCloseable {
     List<String> parts = new ArrayList<>();
     for (int i = last; i >= 0; i--) {
       parts.add(
-          "network \"" + lists.get(i).name() + "\" (" + selections.get(i).ifName().get() + ")");
+          "network \""
+              + lists.get(i).name()
+              + "\" ("
+              + UntrustedText.plainOrQuoted(selections.get(i).ifName().get())
+              + ")");
     }
     return String.join(", ", parts);
   }
@@ -291,17 +296,17 @@ public final class ContainerNetworking implements AutoCloseable {
       LOG.warn(
           "container {} on network \"{}\" ({}): nothing cached and the network is no longer"
               + " configured; nothing to run DEL with",
-          containerId,
+          UntrustedText.plainOrQuoted(containerId),
           network,
-          ifName);
+          UntrustedText.plainOrQuoted(ifName));
       return false;
     }
     LOG.warn(
         "container {} on network \"{}\" ({}): nothing cached; running DEL with the current"
             + " configuration",
-        containerId,
+        UntrustedText.plainOrQuoted(containerId),
         network,
-        ifName);
+        UntrustedText.plainOrQuoted(ifName));
     client.delete(fallback, fallbackAttachment);
     return true;
   }
@@ -541,7 +546,7 @@ public final class ContainerNetworking implements AutoCloseable {
       return fromConfig;
     }
     LoadedNetwork n = network.get();
-    String which = "network \"" + n.name() + "\" (" + n.file() + ")";
+    String which = "network \"" + n.name() + "\" (" + UntrustedText.plainOrQuoted(n.file()) + ")";
     NetworkStatus status;
     try {
       status = client.status(n.config());

@@ -6,6 +6,7 @@ import dev.jcni.config.ConfigDirectory;
 import dev.jcni.config.ConfigParser;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.config.PluginConfig;
+import dev.jcni.internal.text.UntrustedText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -82,7 +83,10 @@ final class DirectoryScan {
           Optional.empty(),
           new NetworkReadiness(
               NetworkReadiness.Status.CONFIG_DIRECTORY_UNUSABLE,
-              "CNI configuration directory " + dir + " cannot be used: " + e.getMessage()));
+              "CNI configuration directory "
+                  + UntrustedText.plainOrQuoted(dir)
+                  + " cannot be used: "
+                  + e.getMessage()));
     }
     files.sort(BY_NAME_BYTES);
 
@@ -102,7 +106,10 @@ final class DirectoryScan {
         problems.add(e);
         LoadedNetwork last = previousByFile.get(file);
         if (last != null) {
-          LOG.debug("keeping the last good version of {}: {}", file, e.getMessage());
+          LOG.debug(
+              "keeping the last good version of {}: {}",
+              UntrustedText.plainOrQuoted(file),
+              e.getMessage());
           candidates.add(last.withFileError(e));
         } else {
           LOG.debug("skipping a configuration file that cannot be used: {}", e.getMessage());
@@ -211,7 +218,7 @@ final class DirectoryScan {
         "network \""
             + network.name()
             + "\" ("
-            + network.file()
+            + UntrustedText.plainOrQuoted(network.file())
             + ") cannot be used: "
             + first.problem()
             + (network.missingPlugins().size() > 1

@@ -1,5 +1,6 @@
 package dev.jcni.runtime;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -228,7 +229,9 @@ final class DirectoryWatch implements Closeable {
     } catch (IOException | RuntimeException e) {
       if (failedToRegister.add(dir)) {
         LOG.warn(
-            "cannot watch {} ({}); its changes are found by periodic rescans", dir, e.toString());
+            "cannot watch {} ({}); its changes are found by periodic rescans",
+            UntrustedText.plainOrQuoted(dir),
+            UntrustedText.visible(e.toString()));
       }
       return null;
     }

@@ -3,6 +3,7 @@ package dev.jcni.runtime;
 import dev.jcni.ConfigException;
 import dev.jcni.config.ConfigParser;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
@@ -187,7 +188,7 @@ public final class NetworkConfigs implements AutoCloseable {
       return "Snapshot[generation="
           + generation
           + ", directory="
-          + directory
+          + UntrustedText.plainOrQuoted(directory)
           + ", networks="
           + names
           + ", default="
@@ -462,7 +463,7 @@ public final class NetworkConfigs implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "NetworkConfigs[" + directory + "]";
+    return "NetworkConfigs[" + UntrustedText.plainOrQuoted(directory) + "]";
   }
 
   /** Describes a watched configuration directory. Not thread-safe. */

@@ -1,5 +1,6 @@
 package dev.jcni.runtime;
 
+import dev.jcni.internal.text.UntrustedText;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,9 @@ import java.util.Objects;
  * serve ADD. {@link NetworkConfigs.Snapshot#readiness()} judges from the configuration alone.
  *
  * @param status ready, or the cause of not being ready, for code to act on
- * @param message for an operator: what is missing and where; empty when ready
+ * @param message for an operator: what is missing and where; empty when ready. Characters that are
+ *     not visible text (controls, separators, invisible format characters, noncharacters) are
+ *     escaped
  */
 public record NetworkReadiness(Status status, String message) {
   /**
@@ -42,6 +45,8 @@ public record NetworkReadiness(Status status, String message) {
   public NetworkReadiness {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(message, "message");
+    // shown by the kubelet and by terminals: one line of visible characters
+    message = UntrustedText.visible(message);
   }
 
   static NetworkReadiness ready() {

@@ -1,6 +1,7 @@
 package dev.jcni.runtime;
 
 import dev.jcni.CniException;
+import dev.jcni.internal.text.UntrustedText;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -43,21 +44,26 @@ public interface PluginLocator {
           || type.indexOf('/') >= 0
           || type.indexOf('\\') >= 0
           || type.indexOf('\0') >= 0) {
-        throw new CniException("plugin type \"" + type + "\" is not a plain file name");
+        throw new CniException(
+            "plugin type " + UntrustedText.quote(type) + " is not a plain file name");
       }
       for (Path dir : dirs) {
         Path candidate;
         try {
           candidate = dir.resolve(type);
         } catch (InvalidPathException e) {
-          throw new CniException("plugin type \"" + type + "\" is not a valid file name", e);
+          throw new CniException(
+              "plugin type " + UntrustedText.quote(type) + " is not a valid file name", e);
         }
         if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
           return candidate;
         }
       }
       throw new CniException(
-          "plugin type \"" + type + "\" not found: no executable file of that name in " + dirs);
+          "plugin type "
+              + UntrustedText.quote(type)
+              + " not found: no executable file of that name in "
+              + UntrustedText.visible(dirs.toString()));
     };
   }
 }

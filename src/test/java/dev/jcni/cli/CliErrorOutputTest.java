@@ -225,4 +225,19 @@ class CliErrorOutputTest {
     assertThat(Json.parse(json.getBytes(StandardCharsets.UTF_8)).get("error").textValue())
         .isEqualTo(message);
   }
+
+  @Test
+  void jsonReportKeepsThePluginsTextExactlyButShowsInvisibleCharactersEscaped() throws Exception {
+    String msg = "not \u202eready\u2028forged line \u0085\u200b\ufffe";
+    CniException failure = pluginError(new CniError("1.0.0", 11, msg, "d\u202e"));
+
+    String json = ErrorReport.json("m", ExitCode.FAILURE, failure);
+
+    assertThat(json)
+        .doesNotContain("\u202e", "\u2028", "\u0085", "\u200b", "\ufffe")
+        .contains("\\u202eready\\u2028forged");
+    JsonNode report = Json.parse(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(report.get("msg").textValue()).isEqualTo(msg);
+    assertThat(report.get("details").textValue()).isEqualTo("d\u202e");
+  }
 }

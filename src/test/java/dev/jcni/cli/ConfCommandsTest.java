@@ -90,6 +90,41 @@ class ConfCommandsTest {
   }
 
   @Test
+  void listAndLintShowInvisibleCharactersEscapedOnOneLine() throws IOException {
+    // a right-to-left override in a type would show "bridge" reversed text after it; U+2028 and
+    // U+0085 break a line in some terminals and log viewers
+    Files.writeString(
+        tmp.resolve("10-a.conflist"),
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"a\",\"plugins\":[{\"type\":\"bridge\u202e\"},"
+            + "{\"type\":\"tuning\u2028x\"}]}");
+    Files.writeString(
+        tmp.resolve("20-b.conflist"),
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"b\",\"mtu\":$MTU\u0085,\"plugins\":[{\"type\":\"c\"}]}");
+
+    assertThat(run("conf", "list", "--dir", tmp.toString())).isEqualTo(ExitCode.CONFIG);
+    String plugins = "\"bridge\\u202e\",\"tuning\\u2028x\"";
+    assertThat(out().lines())
+        .containsExactly(
+            "NAME  CNIVERSION  "
+                + String.format("%-" + (plugins.length() + 2) + "s", "PLUGINS")
+                + "FILE",
+            "a     1.0.0       " + plugins + "  " + tmp.resolve("10-a.conflist"));
+    assertThat(err().lines())
+        .containsExactly(
+            "jcni: "
+                + tmp.resolve("20-b.conflist")
+                + ":1:40: unquoted shell variable \"$MTU\\u0085\": substitute it before use");
+
+    assertThat(run("conf", "lint", tmp.resolve("20-b.conflist").toString()))
+        .isEqualTo(ExitCode.FAILURE);
+    assertThat(out().lines())
+        .containsExactly(
+            tmp.resolve("20-b.conflist")
+                + ":1:40: error: unquoted shell variable \"$MTU\\u0085\": substitute it before"
+                + " use");
+  }
+
+  @Test
   void listWithOnlyAShadowedNetworkExitsZero() throws IOException {
     Path dir = clean();
     Files.writeString(

@@ -10,6 +10,8 @@ import dev.jcni.ConfigException;
 import dev.jcni.InvalidNameException;
 import dev.jcni.PluginExecutionException;
 import dev.jcni.PluginNotFoundException;
+import dev.jcni.config.ConfigLinter;
+import dev.jcni.config.LintFinding;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.config.PluginConfig;
 import dev.jcni.invoke.PluginLauncher;
@@ -47,8 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Invariants: no canary (nor the {@code trap}) ever runs; parsing throws nothing but {@link
  * ConfigException}; the operations throw nothing but {@link PluginNotFoundException}, {@link
  * InvalidNameException} (a type the file system's encoding cannot hold, in the C locale), the
- * {@link PluginExecutionException} family and {@link CacheException}; every try ends within its
- * bound.
+ * {@link PluginExecutionException} family and {@link CacheException}; every message, and every
+ * finding of {@link ConfigLinter} on the document, is one line of visible characters ({@link
+ * MessageText}); every try ends within its bound.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileConflistPropertyTest {
@@ -118,6 +121,7 @@ class HostileConflistPropertyTest {
   }
 
   private String operate(Doc doc) throws Exception {
+    lint(doc);
     NetworkConfigList list;
     try {
       list =
@@ -126,6 +130,7 @@ class HostileConflistPropertyTest {
               : NetworkConfigList.parse(doc.bytes());
     } catch (ConfigException e) {
       assertThat(e.getMessage()).isNotBlank();
+      MessageText.assertPrintable(e);
       return "parse: " + e.getClass().getSimpleName();
     }
     CniClient client = clients.get(doc.client());
@@ -140,7 +145,24 @@ class HostileConflistPropertyTest {
       assertThat(OPERATION_EXCEPTIONS.stream().anyMatch(c -> c.isInstance(e)))
           .as("%s is not one of the documented exceptions: %s", e.getClass(), e.getMessage())
           .isTrue();
+      MessageText.assertPrintable(e);
       return "operation: " + e.getClass().getSimpleName();
+    }
+  }
+
+  /**
+   * Lints the document as a file: the linter has messages of its own (unquoted words, warnings),
+   * and every finding must be one line of visible characters too.
+   */
+  private void lint(Doc doc) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("lint"));
+    Path file = dir.resolve(doc.conf() ? "doc.conf" : "doc.conflist");
+    Files.write(file, doc.bytes());
+    for (LintFinding finding : ConfigLinter.create().lint(file)) {
+      String line = finding.toString();
+      assertThat(MessageText.unprintable(line))
+          .as("unescaped characters in a lint finding: %s", PropertyCheck.escape(line, 1000))
+          .isEmpty();
     }
   }
 

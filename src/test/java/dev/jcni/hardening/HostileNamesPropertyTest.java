@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@link InvalidNameException}; the only exceptions are {@link ConfigException} (and its
  * {@link InvalidNameException}) from parsing, and from ADD {@link PluginNotFoundException} or
  * {@link InvalidNameException} for a name the file system's encoding cannot hold (in a JVM started
- * in the C locale); every try ends within its bound (and the whole test within its
- * {@code @Timeout}).
+ * in the C locale); every message is one line of visible characters ({@link MessageText}); every
+ * try ends within its bound (and the whole test within its {@code @Timeout}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileNamesPropertyTest {
@@ -179,6 +179,7 @@ class HostileNamesPropertyTest {
     } catch (InvalidNameException e) {
       assertThat(e.kind()).isEqualTo(InvalidNameException.Kind.PLUGIN_TYPE);
       assertThat(e.value()).isEqualTo(c.parsedType());
+      MessageText.assertPrintable(e);
       assertThat(canaries.trapRanAndReset()).isFalse();
       return "InvalidNameException";
     }
@@ -190,11 +191,13 @@ class HostileNamesPropertyTest {
       assertThat(e.kind()).isEqualTo(InvalidNameException.Kind.PLUGIN_TYPE);
       assertThat(e.value()).isEqualTo(c.parsedType());
       assertThat(e.getMessage()).contains("is not a valid file name here");
+      MessageText.assertPrintable(e);
       assertThat(canaries.trapRanAndReset()).isFalse();
       return "InvalidNameException at lookup";
     } catch (PluginNotFoundException e) {
       assertThat(exists).as("%s exists but was not found: %s", runs, e.getMessage()).isFalse();
       assertThat(e.pluginType()).isEqualTo(c.parsedType());
+      MessageText.assertPrintable(e);
       assertThat(canaries.trapRanAndReset()).isFalse();
       return "PluginNotFoundException";
     }
@@ -319,6 +322,7 @@ class HostileNamesPropertyTest {
       client.add(list, ATTACHMENT);
     } catch (PluginNotFoundException e) {
       assertThat(findable).as("ok was reachable but not found: %s", e.getMessage()).isFalse();
+      MessageText.assertPrintable(e);
       return "PluginNotFoundException";
     }
     assertThat(findable).as("ADD succeeded").isTrue();

@@ -3,6 +3,7 @@ package dev.jcni.internal.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -18,7 +19,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
  * The one configured JSON mapper of jcni, shared by every package (thread-safe once built).
@@ -41,6 +44,13 @@ public final class Json {
 
   /** Node factory for trees built by hand; decimals keep their scale (see the mapper's features). */
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** Longest problem text {@link #problem} returns, in characters (before escapes). */
+  public static final int MAX_PROBLEM_LENGTH = 300;
+
+  /** A location as Jackson writes it, with an excerpt of the source. */
+  private static final Pattern SOURCE =
+      Pattern.compile("\\[Source: .*; line: (\\d+), column: (\\d+)\\]", Pattern.DOTALL);
 
   private static final ObjectMapper MAPPER = build();
   private static final ObjectWriter PRETTY = MAPPER.writer(prettyPrinter());
@@ -110,6 +120,34 @@ public final class Json {
       }
       return node;
     }
+  }
+
+  /**
+   * What a parser's exception says is wrong, as one line of visible text for a message: Jackson's
+   * own words, whose quoted keys and tokens come from the document, with a source excerpt replaced
+   * by its line and column, cut to {@value #MAX_PROBLEM_LENGTH} characters, and the characters that
+   * must not reach a terminal or a log escaped ({@link UntrustedText#visible(String)}).
+   *
+   * @param e the parser's exception
+   * @return the problem, without the location Jackson appends
+   */
+  public static String problem(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    // a location inside the message (an unclosed object's start) quotes the document: keep only
+    // where it is
+    message = SOURCE.matcher(message).replaceAll("line $1, column $2");
+    int end = message.length();
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      if (c == '\n' || c == '\r') {
+        end = i; // later lines hold details that quote the document
+        break;
+      }
+    }
+    return UntrustedText.visible(message.substring(0, end), MAX_PROBLEM_LENGTH);
   }
 
   /** Writes a tree as compact JSON, in UTF-8. */

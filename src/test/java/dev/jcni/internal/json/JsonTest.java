@@ -19,8 +19,7 @@ class JsonTest {
 
   @Test
   void keepsNumbersKeyOrderAndUnicodeExactly() throws Exception {
-    String doc =
-        "{\"z\":1,\"a\":12345678901234567890123,\"d\":1.50,\"e\":-0.0010,\"s\":\"é😀\"}";
+    String doc = "{\"z\":1,\"a\":12345678901234567890123,\"d\":1.50,\"e\":-0.0010,\"s\":\"é😀\"}";
     assertThat(roundTrip(doc)).isEqualTo(doc);
   }
 
@@ -48,5 +47,50 @@ class JsonTest {
         .isEqualTo(
             "{\n    \"a\": [\n        1,\n        {\n            \"b\": {}\n        }\n    ],\n"
                 + "    \"c\": [],\n    \"d\": \"x\"\n}");
+  }
+
+  private static JsonProcessingException failure(String document) {
+    try {
+      parse(document);
+    } catch (JsonProcessingException e) {
+      return e;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("parsed: " + document);
+  }
+
+  @Test
+  void problemKeepsJacksonsWordsForOrdinaryInput() {
+    assertThat(Json.problem(failure("{\"a\":1,\"a\":2}"))).isEqualTo("Duplicate field 'a'");
+    assertThat(Json.problem(failure("{\"a\":tru}")))
+        .startsWith("Unrecognized token 'tru': was expecting");
+  }
+
+  @Test
+  void problemEscapesTheDocumentsInvisibleCharacters() {
+    String problem = Json.problem(failure("{\"a\u0085\u202e\":1,\"a\u0085\u202e\":2}"));
+
+    assertThat(problem).isEqualTo("Duplicate field 'a\\u0085\\u202e'");
+  }
+
+  @Test
+  void problemReplacesAQuotedSourceByItsPosition() {
+    String problem = Json.problem(failure("{\"a\": {\"b\u202e\": 1 "));
+
+    assertThat(problem)
+        .startsWith("Unexpected end-of-input")
+        .contains("line 1, column 7")
+        .doesNotContain("Source")
+        .doesNotContain("{")
+        .doesNotContain("\u202e");
+  }
+
+  @Test
+  void problemIsOneBoundedLine() {
+    String key = "k".repeat(10_000);
+    String problem = Json.problem(failure("{\"" + key + "\":1,\"" + key + "\":2}"));
+
+    assertThat(problem).hasSize(Json.MAX_PROBLEM_LENGTH + 3).endsWith("...").doesNotContain("\n");
   }
 }
