@@ -23,8 +23,11 @@ mkdir -p "$out"
 mvn -B -q -ntp -Pbench -DskipTests package
 cc -O2 -o "$out/noop-plugin" bench/noop-plugin.c
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/conf" "$work/plugins" "$work/cache"
+# The attachment caches live on tmpfs for both sides: on this VM's ext4 one file create takes
+# anywhere from 15 us to 1 ms (journal commits), noise that would swamp what is compared.
+caches=$(mktemp -d -p /dev/shm jcni-bench.XXXXXX)
+trap 'rm -rf "$work" "$caches"' EXIT
+mkdir -p "$work/conf" "$work/plugins" "$caches/libcni" "$caches/jcni"
 cp "$out/noop-plugin" "$work/plugins/noop-plugin"
 printf '{"cniVersion": "1.0.0", "name": "noop1", "plugins": [{"type": "noop-plugin"}]}\n' >"$work/conf/noop1.conflist"
 printf '{\n  "cniVersion": "1.0.0",\n  "name": "noop3",\n  "plugins": [\n    {"type": "noop-plugin"},\n    {"type": "noop-plugin", "capabilities": {"portMappings": true}},\n    {"type": "noop-plugin", "someKey": {"a": [1, 2, 3]}}\n  ]\n}\n' >"$work/conf/noop3.conflist"
@@ -38,12 +41,12 @@ bench/parse.sh "$R" | sed "s/\x1b\[[0-9;]*m//g" | grep "^{" | tee -a "$out/resul
 
 echo "== seq / conc / gc" >&2
 for i in $(seq "$R"); do
-  "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$work/cache" -net noop3 -n 500 -warmup 50 >>"$work/libcni-seq.jsonl"
-  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 300 >>"$work/jcni-seq.jsonl"
-  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 300 --prestart >>"$work/jcni-seq-prestart.jsonl"
-  "$REF/libcni-bench" conc -dir "$work/conf" -path "$work/plugins" -cache "$work/cache" -net noop3 -m 8 -k 300 -warmup 40 >>"$work/libcni-conc.jsonl"
-  "${JCNI[@]}" bench --net noop3 --threads 8 --n 300 --warmup 40 >>"$work/jcni-conc.jsonl"
-  "${JCNI[@]}" bench --net noop1 --gc 10000 >>"$work/jcni-gc.jsonl"
+  "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop3 -n 500 -warmup 50 >>"$work/libcni-seq.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 300 --cache-dir "$caches/jcni" >>"$work/jcni-seq.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 300 --prestart --cache-dir "$caches/jcni" >>"$work/jcni-seq-prestart.jsonl"
+  "$REF/libcni-bench" conc -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop3 -m 8 -k 300 -warmup 40 >>"$work/libcni-conc.jsonl"
+  "${JCNI[@]}" bench --net noop3 --threads 8 --n 300 --warmup 40 --cache-dir "$caches/jcni" >>"$work/jcni-conc.jsonl"
+  "${JCNI[@]}" bench --net noop1 --gc 10000 --cache-dir "$caches/jcni" >>"$work/jcni-gc.jsonl"
   "$REF/spawn-floor" -n 2000 "$work/plugins/noop-plugin" >>"$work/floor.jsonl"
 done
 
