@@ -161,13 +161,16 @@ public final class PosixSpawnLauncher implements PluginLauncher {
         if (!serves(request)) {
           throw new IllegalArgumentException(
               "the prestarted process of "
-                  + plugin.executable()
-                  + " was started for another program, arguments or environment than "
-                  + request);
+                  + UntrustedText.plainOrQuoted(plugin.executable())
+                  + " was started for another program, arguments or environment than the call"
+                  + " of "
+                  + UntrustedText.plainOrQuoted(request.executable()));
         }
         if (Thread.interrupted()) {
           throw new InterruptedException(
-              "plugin call interrupted before " + request.executable() + " was given its call");
+              "plugin call interrupted before "
+                  + UntrustedText.plainOrQuoted(request.executable())
+                  + " was given its call");
         }
         return run(p, request, whileRunning, System.nanoTime());
       }
