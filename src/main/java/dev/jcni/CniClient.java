@@ -176,19 +176,19 @@ public final class CniClient {
       for (int i = 0; i < plugins.size(); i++) {
         PluginConfig plugin = plugins.get(i);
         JsonNode prev = result == null ? null : result.toJson();
-        ObjectNode stdin =
-            RequestConfig.forAttachment(
-                plugin.json(),
-                list.name(),
-                list.cniVersion(),
-                plugin.capabilities(),
-                prev,
-                attachment);
+        ObjectNode stdin = stdin(list, plugin, prev, attachment);
         byte[] stdout = sequence.run(i, plugin, stdin, deadline());
         result = decodeResult(plugin, stdout, version);
       }
     }
     return result;
+  }
+
+  /** The stdin of one plugin of an attachment's operation (SPEC.md section 3). */
+  private static ObjectNode stdin(
+      NetworkConfigList list, PluginConfig plugin, JsonNode prev, Attachment attachment) {
+    return RequestConfig.forAttachment(
+        plugin.json(), list.name(), list.cniVersion(), plugin.capabilities(), prev, attachment);
   }
 
   private Duration deadline() {
@@ -289,14 +289,7 @@ public final class CniClient {
         calls.sequence(op, Verb.DEL, attachment, plugins, true)) {
       for (int i = plugins.size() - 1; i >= 0; i--) {
         PluginConfig plugin = plugins.get(i);
-        ObjectNode stdin =
-            RequestConfig.forAttachment(
-                plugin.json(),
-                list.name(),
-                list.cniVersion(),
-                plugin.capabilities(),
-                prev,
-                attachment);
+        ObjectNode stdin = stdin(list, plugin, prev, attachment);
         sequence.run(i, plugin, stdin, deadline);
       }
     }
@@ -370,14 +363,7 @@ public final class CniClient {
                 calls.sequence(op, Verb.CHECK, attachment, plugins, false)) {
               for (int i = 0; i < plugins.size(); i++) {
                 PluginConfig plugin = plugins.get(i);
-                ObjectNode stdin =
-                    RequestConfig.forAttachment(
-                        plugin.json(),
-                        list.name(),
-                        list.cniVersion(),
-                        plugin.capabilities(),
-                        prev,
-                        attachment);
+                ObjectNode stdin = stdin(list, plugin, prev, attachment);
                 sequence.run(i, plugin, stdin, deadline());
               }
             }

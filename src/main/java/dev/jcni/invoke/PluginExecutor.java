@@ -304,15 +304,21 @@ public final class PluginExecutor {
     try {
       return prestarted.launch(request, whileRunning);
     } catch (IOException e) {
-      throw new PluginLaunchException(
-          plugin.type(),
-          plugin.realPath(),
-          verb,
-          e.toString(),
-          java.util.OptionalInt.empty(),
-          Duration.ofNanos(System.nanoTime() - started),
-          e);
+      throw setupFailure(plugin, verb, e, started);
     }
+  }
+
+  /** A plugin process that could not be set up or supervised for another reason than exec. */
+  private static PluginLaunchException setupFailure(
+      LocatedPlugin plugin, Verb verb, IOException e, long started) {
+    return new PluginLaunchException(
+        plugin.type(),
+        plugin.realPath(),
+        verb,
+        e.toString(),
+        java.util.OptionalInt.empty(),
+        Duration.ofNanos(System.nanoTime() - started),
+        e);
   }
 
   private LaunchResult launchRetryingBusy(
@@ -351,14 +357,7 @@ public final class PluginExecutor {
         TimeUnit.NANOSECONDS.sleep(backoff);
         backoff = Math.min(Math.max(backoff * 2, 1), MAX_BACKOFF_NANOS);
       } catch (IOException e) {
-        throw new PluginLaunchException(
-            plugin.type(),
-            plugin.realPath(),
-            verb,
-            e.toString(),
-            java.util.OptionalInt.empty(),
-            Duration.ofNanos(System.nanoTime() - started),
-            e);
+        throw setupFailure(plugin, verb, e, started);
       }
     }
   }
