@@ -646,7 +646,9 @@ public final class CniClient {
     } finally {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       if (failure == null) {
-        LOG.debug("{}: {} ok in {} ms", op.where(), op.verb(), elapsed.toMillis());
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("{}: {} ok in {} ms", op.where(), op.verb(), elapsed.toMillis());
+        }
       } else {
         LOG.info("{}: {} failed in {} ms: {}", op.where(), op.verb(), elapsed.toMillis(),
             failure.getMessage());

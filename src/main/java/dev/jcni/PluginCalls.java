@@ -206,14 +206,16 @@ final class PluginCalls {
           prepared.process.close();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        LOG.debug(
-            "{} plugin #{} type={} {} in {} ms: {}",
-            op.where(),
-            index,
-            Quoted.plainOrQuoted(plugin.type()),
-            verb,
-            elapsed.toMillis(),
-            failure == null ? "ok" : failure.getMessage());
+        if (LOG.isDebugEnabled()) {
+          LOG.debug(
+              "{} plugin #{} type={} {} in {} ms: {}",
+              op.where(),
+              index,
+              Quoted.plainOrQuoted(plugin.type()),
+              verb,
+              elapsed.toMillis(),
+              failure == null ? "ok" : failure.getMessage());
+        }
         notifyFinished(event, elapsed, failure);
       }
     }

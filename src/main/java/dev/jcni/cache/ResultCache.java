@@ -232,11 +232,13 @@ public final class ResultCache {
                 + describe(key));
       }
       writeAtomically(entry, bytes);
-      LOG.debug(
-          "cached {} in {} ({} bytes)",
-          describe(key),
-          UntrustedText.plainOrQuoted(entry),
-          bytes.length);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "cached {} in {} ({} bytes)",
+            describe(key),
+            UntrustedText.plainOrQuoted(entry),
+            bytes.length);
+      }
     } finally {
       stripe.unlock();
     }
@@ -328,7 +330,9 @@ public final class ResultCache {
           throw new CacheException(entry, Reason.IO_ERROR, "cannot remove: " + e, e);
         }
         syncIfDurable(resultsDir);
-        LOG.debug("removed the cached entry of {}", describe(key));
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("removed the cached entry of {}", describe(key));
+        }
         return true;
       }
       if (existing instanceof CacheEntryFormat.Corrupt) {

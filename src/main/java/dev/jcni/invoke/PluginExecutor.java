@@ -263,13 +263,15 @@ public final class PluginExecutor {
     }
     try {
       byte[] stdout = outcome(plugin, verb, deadline, options.stdoutLimit(), result);
-      LOG.debug(
-          "plugin type={} verb={} path={} took {} ms: ok, {} stdout bytes",
-          UntrustedText.plainOrQuoted(plugin.type()),
-          verb,
-          UntrustedText.plainOrQuoted(plugin.realPath()),
-          result.elapsed().toMillis(),
-          stdout.length);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "plugin type={} verb={} path={} took {} ms: ok, {} stdout bytes",
+            UntrustedText.plainOrQuoted(plugin.type()),
+            verb,
+            UntrustedText.plainOrQuoted(plugin.realPath()),
+            result.elapsed().toMillis(),
+            stdout.length);
+      }
       if (result.stderrBytes() > 0 && LOG.isDebugEnabled()) {
         LOG.debug(
             "plugin type={} verb={} stderr ({} bytes, last {} kept): {}",

@@ -210,11 +210,13 @@ public final class PluginPath {
             throw new PluginNotFoundException(type, skipped);
           }
         }
-        LOG.debug(
-            "plugin type={} found at {} ({})",
-            UntrustedText.plainOrQuoted(type),
-            UntrustedText.plainOrQuoted(candidate),
-            UntrustedText.plainOrQuoted(found.realPath()));
+        if (LOG.isDebugEnabled()) {
+          LOG.debug(
+              "plugin type={} found at {} ({})",
+              UntrustedText.plainOrQuoted(type),
+              UntrustedText.plainOrQuoted(candidate),
+              UntrustedText.plainOrQuoted(found.realPath()));
+        }
         return found;
       }
     }
