@@ -186,9 +186,14 @@ class PrivilegeIsolatedTest {
   // ------------------------------------------------------------------ real plugins
 
   private CniClient client(Path leases) throws Exception {
+    return client(leases, false);
+  }
+
+  private CniClient client(Path leases, boolean prestart) throws Exception {
     PrivilegeProfile profile =
         PrivilegeProfile.builder().readOnlyRoot(true).writablePath(leases).build();
     return CniClient.builder()
+        .prestartPlugins(prestart)
         .pluginDirectories(List.of(PLUGINS))
         .cacheDirectory(tmp.resolve("cache"))
         .execOptions(
@@ -294,6 +299,51 @@ class PrivilegeIsolatedTest {
       assertThat(leaseFiles(leases, "priv-pm")).isEmpty();
     } finally {
       NetworkNamespace.delete("jcni-priv-c2");
+    }
+  }
+
+  @Test
+  void prestartedRealPluginsRunTheirChainUnderTheProfile() throws Exception {
+    Path leases = Files.createDirectory(tmp.resolve("leases"));
+    CniClient client = client(leases, true);
+    NetworkConfigList list =
+        list(
+            "priv-pre",
+            "jcni-pbr2",
+            "198.18.12.0/24",
+            "198.18.12.1",
+            leases,
+            ",{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true},\"snat\":false}"
+                + ",{\"type\":\"tuning\","
+                + "\"sysctl\":{\"net.ipv4.conf.eth0.accept_redirects\":\"0\"}}");
+    ObjectNode caps =
+        (ObjectNode)
+            Json.parse(
+                ("{\"portMappings\":[{\"hostPort\":18082,"
+                        + "\"containerPort\":80,\"protocol\":\"tcp\"}]}")
+                    .getBytes(StandardCharsets.UTF_8));
+    try (NetworkNamespace ns = NetworkNamespace.create("jcni-priv-c3")) {
+      Attachment a =
+          Attachment.builder("c3", "eth0").netns(ns.path().toString()).capabilityArgs(caps).build();
+
+      Result result = client.add(list, a);
+
+      assertThat(result.ips().get(0).address().toString()).isEqualTo("198.18.12.2/24");
+      assertThat(run("iptables", "-t", "nat", "-S")).contains("--dport 18082");
+      assertThat(
+              run("ip", "netns", "exec", "jcni-priv-c3", "cat",
+                  "/proc/sys/net/ipv4/conf/eth0/accept_redirects"))
+          .isEqualTo("0\n");
+
+      client.delete(list, a);
+
+      assertThat(run("iptables", "-t", "nat", "-S")).doesNotContain("18082");
+      assertThat(leaseFiles(leases, "priv-pre")).isEmpty();
+      assertThat(ProcessHandle.current().children().count())
+          .as("no prestarted process left behind")
+          .isZero();
+    } finally {
+      NetworkNamespace.delete("jcni-priv-c3");
     }
   }
 }
