@@ -54,8 +54,13 @@ class CniClientPrestartTest extends CniClientTest {
     return out;
   }
 
-  private static long children() {
-    return ProcessHandle.current().children().count();
+  private final java.util.Set<Long> before =
+      ProcessHandle.current().children().map(ProcessHandle::pid).collect(
+          java.util.stream.Collectors.toSet());
+
+  /** The children this test started and left behind: other tests' leftovers do not count. */
+  private long children() {
+    return ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).count();
   }
 
   @Test

@@ -27,6 +27,21 @@ class PrestartedPluginTest {
 
   @TempDir Path tmp;
 
+  /** The JVM's children before the test: other tests' leftovers must not count. */
+  private List<Long> before;
+
+  @org.junit.jupiter.api.BeforeEach
+  void rememberChildren() {
+    before = Plugins.children();
+  }
+
+  /** The children this test started and left behind, zombies included. */
+  private List<Long> ours() {
+    List<Long> now = new ArrayList<>(Plugins.children());
+    now.removeAll(before);
+    return now;
+  }
+
   private Path record() throws Exception {
     return Files.createDirectories(tmp.resolve("record"));
   }
@@ -77,12 +92,12 @@ class PrestartedPluginTest {
     Path record = record();
     PrestartedPlugin plugin = prestart(echo(), env(record, "ADD"));
     awaitStarted(record);
-    assertThat(Plugins.children()).as("the waiting process is a child of the JVM").hasSize(1);
+    assertThat(ours()).as("the waiting process is a child of the JVM").hasSize(1);
 
     plugin.close();
     plugin.close(); // idempotent
 
-    assertThat(Plugins.children()).as("killed and reaped, no zombie").isEmpty();
+    assertThat(ours()).as("killed and reaped, no zombie").isEmpty();
     // "calls" is appended only after stdin reached its end: the plugin never got past its read.
     assertThat(record.resolve("calls")).doesNotExist();
     assertThat(record.resolve("stdin")).isEmptyFile();
@@ -106,7 +121,7 @@ class PrestartedPluginTest {
       assertThat(Plugins.recordedEnviron(record)).containsExactlyElementsOf(env);
       assertThat(Files.readAllLines(record.resolve("calls"))).containsExactly("ADD");
     }
-    assertThat(Plugins.children()).isEmpty();
+    assertThat(ours()).isEmpty();
   }
 
   @Test
@@ -119,7 +134,7 @@ class PrestartedPluginTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("another program, arguments or environment");
 
-    assertThat(Plugins.children()).isEmpty();
+    assertThat(ours()).isEmpty();
     assertThat(record.resolve("calls")).doesNotExist();
   }
 
@@ -174,7 +189,7 @@ class PrestartedPluginTest {
                     }))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("hook failed");
-    assertThat(Plugins.children()).as("the hanging plugin was killed and reaped").isEmpty();
+    assertThat(ours()).as("the hanging plugin was killed and reaped").isEmpty();
   }
 
   @Test
@@ -200,7 +215,7 @@ class PrestartedPluginTest {
   void theProcessBuilderLauncherStartsNothingAhead() throws Exception {
     assertThat(new ProcessBuilderLauncher().prestart(echo(), List.of(), env(record(), "ADD")))
         .isEmpty();
-    assertThat(Plugins.children()).isEmpty();
+    assertThat(ours()).isEmpty();
   }
 
   // ------------------------------------------------------------------ through the executor
@@ -234,7 +249,7 @@ class PrestartedPluginTest {
     assertThat(out).isNotEmpty();
     assertThat(Files.readAllLines(record.resolve("calls"))).containsExactly("ADD");
     assertThat(record.resolve("argv")).as("no second process").doesNotExist();
-    assertThat(Plugins.children()).isEmpty();
+    assertThat(ours()).isEmpty();
   }
 
   @Test
@@ -259,7 +274,7 @@ class PrestartedPluginTest {
     assertThat(record.resolve("argv")).as("a process started for the call").exists();
     assertThat(Plugins.recordedEnviron(record)).contains("CNI_CONTAINERID=c1");
     assertThat(Files.readAllLines(record.resolve("calls"))).containsExactly("ADD");
-    assertThat(Plugins.children()).as("the unused process was killed and reaped").isEmpty();
+    assertThat(ours()).as("the unused process was killed and reaped").isEmpty();
   }
 
   @Test
