@@ -90,7 +90,7 @@ final class ConfigSource {
       throw new ConfigException("is empty: expected a JSON object", context(), null);
     }
     if (!node.isObject()) {
-      throw error("must be a JSON object, not " + Messages.kind(node), context(), "", false);
+      throw error("must be a JSON object, not " + Json.kind(node), context(), "", false);
     }
     return (ObjectNode) node;
   }

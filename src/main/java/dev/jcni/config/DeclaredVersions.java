@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
+import dev.jcni.internal.json.Json;
 import dev.jcni.result.CniVersion;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ final class DeclaredVersions {
     if (v != null && !(v.isNull() && nullIsAbsent)) {
       if (!v.isTextual()) {
         throw src.error(
-            "must be a string, not " + Messages.kind(v),
+            "must be a string, not " + Json.kind(v),
             context.withField("cniVersion"),
             "/cniVersion",
             false);
@@ -81,7 +82,7 @@ final class DeclaredVersions {
     }
     if (!list.isArray()) {
       throw src.error(
-          "must be an array of version strings, not " + Messages.kind(list),
+          "must be an array of version strings, not " + Json.kind(list),
           context.withField("cniVersions"),
           "/cniVersions",
           false);
@@ -94,7 +95,7 @@ final class DeclaredVersions {
       String pointer = "/cniVersions/" + i;
       if (!item.isTextual()) {
         throw src.error(
-            "must be a string, not " + Messages.kind(item),
+            "must be a string, not " + Json.kind(item),
             context.withField(field),
             pointer,
             false);

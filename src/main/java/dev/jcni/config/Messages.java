@@ -1,6 +1,5 @@
 package dev.jcni.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcni.internal.text.UntrustedText;
 
 /** How values from a configuration are written into one-line messages. */
@@ -29,25 +28,5 @@ final class Messages {
   /** A path as it is when it is plain visible text, quoted otherwise. */
   static String path(Object path) {
     return UntrustedText.plainOrQuoted(path);
-  }
-
-  /** A JSON value's kind with its article, as in "must be a string, not a number". */
-  static String kind(JsonNode v) {
-    switch (v.getNodeType()) {
-      case ARRAY:
-        return "an array";
-      case OBJECT:
-        return "an object";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return "a number";
-      case BOOLEAN:
-        return "a boolean";
-      case NULL:
-        return "null";
-      default:
-        return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-    }
   }
 }

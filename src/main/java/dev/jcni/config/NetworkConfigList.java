@@ -154,7 +154,7 @@ public final class NetworkConfigList {
     }
     if (!nameNode.isTextual()) {
       throw src.error(
-          "must be a string, not " + Messages.kind(nameNode),
+          "must be a string, not " + Json.kind(nameNode),
           context.withField("name"),
           "/name",
           false);
@@ -188,7 +188,7 @@ public final class NetworkConfigList {
     } else {
       if (!list.isArray()) {
         throw src.error(
-            "must be an array of plugin objects, not " + Messages.kind(list),
+            "must be an array of plugin objects, not " + Json.kind(list),
             context.withField("plugins"),
             "/plugins",
             false);
@@ -201,7 +201,7 @@ public final class NetworkConfigList {
         String pointer = "/plugins/" + i;
         if (!item.isObject()) {
           throw src.error(
-              "must be a plugin object, not " + Messages.kind(item),
+              "must be a plugin object, not " + Json.kind(item),
               context.withPlugin(i, null),
               pointer,
               false);
@@ -261,7 +261,7 @@ public final class NetworkConfigList {
           false);
     }
     throw src.error(
-        "must be true or false, not " + Messages.kind(v), context.withField(key), "/" + key, false);
+        "must be true or false, not " + Json.kind(v), context.withField(key), "/" + key, false);
   }
 
   /**

@@ -124,7 +124,7 @@ public final class PluginConfig {
     }
     if (!t.isTextual()) {
       throw src.error(
-          "must be a string, not " + Messages.kind(t),
+          "must be a string, not " + Json.kind(t),
           context.withField("type"),
           at + "/type",
           false);
@@ -148,7 +148,7 @@ public final class PluginConfig {
     JsonNode prev = o.get("prevResult");
     if (prev != null && !prev.isNull() && !prev.isObject()) {
       throw src.error(
-          "must be an object, not " + Messages.kind(prev),
+          "must be an object, not " + Json.kind(prev),
           c.withField("prevResult"),
           at + "/prevResult",
           false);
@@ -171,7 +171,7 @@ public final class PluginConfig {
     }
     if (!v.isTextual()) {
       throw src.error(
-          "must be a string, not " + Messages.kind(v),
+          "must be a string, not " + Json.kind(v),
           c.withField(fieldPrefix + key),
           at + "/" + key,
           false);
@@ -187,7 +187,7 @@ public final class PluginConfig {
     }
     if (!caps.isObject()) {
       throw src.error(
-          "must be an object of capability names to true or false, not " + Messages.kind(caps),
+          "must be an object of capability names to true or false, not " + Json.kind(caps),
           c.withField("capabilities"),
           at + "/capabilities",
           false);
@@ -201,7 +201,7 @@ public final class PluginConfig {
         }
       } else if (!v.isNull()) {
         throw src.error(
-            "must be true or false, not " + Messages.kind(v),
+            "must be true or false, not " + Json.kind(v),
             c.withField("capabilities." + e.getKey()),
             at + "/capabilities/" + pointerToken(e.getKey()),
             false);
@@ -218,7 +218,7 @@ public final class PluginConfig {
     }
     if (!ipam.isObject()) {
       throw src.error(
-          "must be an object, not " + Messages.kind(ipam),
+          "must be an object, not " + Json.kind(ipam),
           c.withField("ipam"),
           at + "/ipam",
           false);
@@ -248,7 +248,7 @@ public final class PluginConfig {
     }
     if (!dns.isObject()) {
       throw src.error(
-          "must be an object, not " + Messages.kind(dns), c.withField("dns"), at + "/dns", false);
+          "must be an object, not " + Json.kind(dns), c.withField("dns"), at + "/dns", false);
     }
     for (String key : new String[] {"nameservers", "search", "options"}) {
       JsonNode list = dns.get(key);
@@ -257,7 +257,7 @@ public final class PluginConfig {
       }
       if (!list.isArray()) {
         throw src.error(
-            "must be an array of strings, not " + Messages.kind(list),
+            "must be an array of strings, not " + Json.kind(list),
             c.withField("dns." + key),
             at + "/dns/" + key,
             false);
@@ -266,7 +266,7 @@ public final class PluginConfig {
         JsonNode item = list.get(i);
         if (!item.isTextual() && !item.isNull()) {
           throw src.error(
-              "must be a string, not " + Messages.kind(item),
+              "must be a string, not " + Json.kind(item),
               c.withField("dns." + key + "[" + i + "]"),
               at + "/dns/" + key + "/" + i,
               false);

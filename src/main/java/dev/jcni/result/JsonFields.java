@@ -29,7 +29,7 @@ final class JsonFields {
     }
     if (!node.isObject()) {
       throw new MalformedResultException(
-          "", what + " must be a JSON object, not " + kind(node), null);
+          "", what + " must be a JSON object, not " + Json.kind(node), null);
     }
     return (ObjectNode) node;
   }
@@ -52,7 +52,7 @@ final class JsonFields {
       return null;
     }
     if (!v.isTextual()) {
-      throw new MalformedResultException(path, "must be a string, not " + kind(v), null);
+      throw new MalformedResultException(path, "must be a string, not " + Json.kind(v), null);
     }
     return v.textValue();
   }
@@ -65,7 +65,7 @@ final class JsonFields {
       return null;
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw new MalformedResultException(path, "must be an integer, not " + kind(v), null);
+      throw new MalformedResultException(path, "must be an integer, not " + Json.kind(v), null);
     }
     return v.longValue();
   }
@@ -78,14 +78,15 @@ final class JsonFields {
       return List.of();
     }
     if (!v.isArray()) {
-      throw new MalformedResultException(path, "must be an array of strings, not " + kind(v), null);
+      throw new MalformedResultException(
+          path, "must be an array of strings, not " + Json.kind(v), null);
     }
     List<String> out = new ArrayList<>(v.size());
     for (int i = 0; i < v.size(); i++) {
       JsonNode e = v.get(i);
       if (!e.isTextual()) {
         throw new MalformedResultException(
-            path + "[" + i + "]", "must be a string, not " + kind(e), null);
+            path + "[" + i + "]", "must be a string, not " + Json.kind(e), null);
       }
       out.add(e.textValue());
     }
@@ -100,7 +101,7 @@ final class JsonFields {
       return null;
     }
     if (!v.isObject()) {
-      throw new MalformedResultException(path, "must be an object, not " + kind(v), null);
+      throw new MalformedResultException(path, "must be an object, not " + Json.kind(v), null);
     }
     return (ObjectNode) v;
   }
@@ -113,7 +114,7 @@ final class JsonFields {
       return null;
     }
     if (!v.isArray()) {
-      throw new MalformedResultException(path, "must be an array, not " + kind(v), null);
+      throw new MalformedResultException(path, "must be an array, not " + Json.kind(v), null);
     }
     return (ArrayNode) v;
   }
@@ -123,7 +124,7 @@ final class JsonFields {
       throws MalformedResultException {
     JsonNode e = array.get(i);
     if (!e.isObject()) {
-      throw new MalformedResultException(path, "must be an object, not " + kind(e), null);
+      throw new MalformedResultException(path, "must be an object, not " + Json.kind(e), null);
     }
     return (ObjectNode) e;
   }
@@ -139,7 +140,8 @@ final class JsonFields {
       return List.of();
     }
     if (!v.isArray()) {
-      throw new MalformedResultException(path, "must be an array of strings, not " + kind(v), null);
+      throw new MalformedResultException(
+          path, "must be an array of strings, not " + Json.kind(v), null);
     }
     List<String> out = new ArrayList<>(v.size());
     for (int i = 0; i < v.size(); i++) {
@@ -150,7 +152,7 @@ final class JsonFields {
         out.add(e.textValue());
       } else {
         throw new MalformedResultException(
-            path + "[" + i + "]", "must be a string, not " + kind(e), null);
+            path + "[" + i + "]", "must be a string, not " + Json.kind(e), null);
       }
     }
     return out;
@@ -186,7 +188,7 @@ final class JsonFields {
     }
     if (!v.isTextual()) {
       throw new MalformedResultException(
-          path, "must be a string in CIDR notation, not " + kind(v), null);
+          path, "must be a string in CIDR notation, not " + Json.kind(v), null);
     }
     IpNet net = IpNet.tryParse(v.textValue());
     if (net == null) {
@@ -238,23 +240,4 @@ final class JsonFields {
     return BigInteger.valueOf(value);
   }
 
-  /** How a JSON value is named in error messages. */
-  static String kind(JsonNode v) {
-    switch (v.getNodeType()) {
-      case ARRAY:
-        return "an array";
-      case OBJECT:
-        return "an object";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return "a number";
-      case BOOLEAN:
-        return "a boolean";
-      case NULL:
-        return "null";
-      default:
-        return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
 }

@@ -52,7 +52,7 @@ public sealed interface Result permits Result020, Result040, Result100 {
     if (json == null || !json.isObject()) {
       throw new MalformedResultException(
           "",
-          "result must be a JSON object, not " + (json == null ? "nothing" : JsonFields.kind(json)),
+          "result must be a JSON object, not " + (json == null ? "nothing" : Json.kind(json)),
           null);
     }
     return ResultDecoder.decode((ObjectNode) json, configVersion);

@@ -150,6 +150,32 @@ public final class Json {
     return UntrustedText.visible(message.substring(0, end), MAX_PROBLEM_LENGTH);
   }
 
+  /**
+   * A JSON value's kind with its article, as error messages name it: "must be a string, not a
+   * number".
+   *
+   * @param v the value
+   * @return "an array", "an object", "a string", "a number", "a boolean" or "null"
+   */
+  public static String kind(JsonNode v) {
+    switch (v.getNodeType()) {
+      case ARRAY:
+        return "an array";
+      case OBJECT:
+        return "an object";
+      case STRING:
+        return "a string";
+      case NUMBER:
+        return "a number";
+      case BOOLEAN:
+        return "a boolean";
+      case NULL:
+        return "null";
+      default:
+        return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** Writes a tree as compact JSON, in UTF-8. */
   public static byte[] compact(JsonNode node) {
     try {
