@@ -225,26 +225,35 @@ class PrestartedPluginTest {
         Verb.ADD, containerId, "/var/run/netns/c1", "eth0", "", "/opt/cni/bin", utf8("{}"));
   }
 
-  @Test
-  void theExecutorRunsTheCallInThePrestartedProcess() throws Exception {
-    Path record = record();
+  /**
+   * Prestarts a recording echo plugin through the executor for an ADD of container {@code
+   * startedFor}, waits until it runs, deletes the argv it recorded (a process started by the call
+   * would write it again), then executes an ADD of container {@code calledFor} with it.
+   */
+  private byte[] executeWithPrestarted(Path record, String startedFor, String calledFor)
+      throws Exception {
     Path copy = Plugins.recordingCopy("echo-plugin", tmp.resolve("bin/echo"), record);
     LocatedPlugin plugin = PluginPath.of(List.of(copy.getParent())).find("echo");
     PluginExecutor executor = new PluginExecutor(LAUNCHER, ExecOptions.defaults());
 
     PrestartedPlugin early =
-        executor.prestart(plugin, add("c1"), ExecOptions.defaults()).orElseThrow();
+        executor.prestart(plugin, add(startedFor), ExecOptions.defaults()).orElseThrow();
     awaitStarted(record);
-    // The process wrote argv when it started; a process started by the call would write it again.
     Files.delete(record.resolve("argv"));
-    byte[] out =
-        executor.execute(
-            plugin,
-            add("c1"),
-            ExecOptions.defaults(),
-            Deadline.after(Duration.ofSeconds(20)),
-            early,
-            () -> {});
+    return executor.execute(
+        plugin,
+        add(calledFor),
+        ExecOptions.defaults(),
+        Deadline.after(Duration.ofSeconds(20)),
+        early,
+        () -> {});
+  }
+
+  @Test
+  void theExecutorRunsTheCallInThePrestartedProcess() throws Exception {
+    Path record = record();
+
+    byte[] out = executeWithPrestarted(record, "c1", "c1");
 
     assertThat(out).isNotEmpty();
     assertThat(Files.readAllLines(record.resolve("calls"))).containsExactly("ADD");
@@ -255,21 +264,8 @@ class PrestartedPluginTest {
   @Test
   void theExecutorStartsAFreshProcessWhenThePrestartedOneWasForAnotherCall() throws Exception {
     Path record = record();
-    Path copy = Plugins.recordingCopy("echo-plugin", tmp.resolve("bin/echo"), record);
-    LocatedPlugin plugin = PluginPath.of(List.of(copy.getParent())).find("echo");
-    PluginExecutor executor = new PluginExecutor(LAUNCHER, ExecOptions.defaults());
 
-    PrestartedPlugin early =
-        executor.prestart(plugin, add("other"), ExecOptions.defaults()).orElseThrow();
-    awaitStarted(record);
-    Files.delete(record.resolve("argv"));
-    executor.execute(
-        plugin,
-        add("c1"),
-        ExecOptions.defaults(),
-        Deadline.after(Duration.ofSeconds(20)),
-        early,
-        () -> {});
+    executeWithPrestarted(record, "other", "c1");
 
     assertThat(record.resolve("argv")).as("a process started for the call").exists();
     assertThat(Plugins.recordedEnviron(record)).contains("CNI_CONTAINERID=c1");
