@@ -74,7 +74,7 @@ public final class CniClient {
     this.listener = b.listener;
     this.calls =
         new PluginCalls(
-            b.path, executor, options, listener, b.maxConcurrentPlugins, b.prestartPlugins);
+            b.path, executor, options, listener, b.maxConcurrentPlugins, b.prestartAhead);
     this.cache = ResultCache.open(b.cacheDir, b.durability);
     this.locks = AttachmentLocks.open(b.cacheDir);
     this.rollbackOnFailure = b.rollbackOnFailure;
@@ -95,6 +95,15 @@ public final class CniClient {
   /** The cache this client reads and writes. */
   public ResultCache cache() {
     return cache;
+  }
+
+  /**
+   * How many plugins ahead of the running one have their process started ({@link
+   * Builder#prestartPlugins(boolean)}); 0 when plugins are not prestarted, including under {@link
+   * Builder#maxConcurrentPlugins(int)}.
+   */
+  public int prestartAhead() {
+    return calls.prestartAhead();
   }
 
   // ---------------------------------------------------------------- ADD
@@ -775,7 +784,7 @@ public final class CniClient {
     private Duration rollbackDeadline;
     private Duration lockTimeout = Duration.ofMinutes(10);
     private int maxConcurrentPlugins;
-    private boolean prestartPlugins;
+    private int prestartAhead;
     private Durability durability = Durability.ATOMIC;
 
     private Builder() {}
@@ -911,13 +920,17 @@ public final class CniClient {
 
     /**
      * Whether plugins of a list are started while the plugin before them runs (default off).
-     * Once a plugin has its stdin, the processes of the next two plugins are created, with their
-     * final program, arguments and environment, and load while it works; each waits in its first
-     * read of stdin and is given its configuration only when its turn comes, after the plugins
-     * before it succeeded. When a plugin fails, or the operation ends otherwise, the waiting
-     * processes are killed with {@code SIGKILL} before they were given anything. Plugins still act
-     * strictly one after the other; what overlaps is process creation and program loading, which
-     * is most of a plugin call's cost (see {@code docs/benchmarks.md}).
+     * Once a plugin has its stdin, the processes of the next plugins are created, with their final
+     * program, arguments and environment, and load while it works; each waits in its first read of
+     * stdin and is given its configuration only when its turn comes, after the plugins before it
+     * succeeded. When a plugin fails, or the operation ends otherwise, the waiting processes are
+     * killed with {@code SIGKILL} before they were given anything. Plugins still act strictly one
+     * after the other; what overlaps is process creation and program loading, which is most of a
+     * plugin call's cost (see {@code docs/benchmarks.md}).
+     *
+     * <p>How many plugins are started ahead of the running one depends on the processors the JVM
+     * may use: one on two processors or fewer (where more would compete with the running plugin
+     * for the same cores), two otherwise; {@link #prestartPlugins(int)} sets it.
      *
      * <p>Use it with plugins that read their stdin before they act, as every plugin built on the
      * CNI library's {@code skel} does. A plugin that acts on its environment alone, before reading
@@ -930,7 +943,25 @@ public final class CniClient {
      * @return this builder
      */
     public Builder prestartPlugins(boolean prestart) {
-      this.prestartPlugins = prestart;
+      this.prestartAhead =
+          prestart ? PluginCalls.defaultPrestartAhead(Runtime.getRuntime().availableProcessors()) : 0;
+      return this;
+    }
+
+    /**
+     * Like {@link #prestartPlugins(boolean)}, with the number of plugins started ahead of the
+     * running one given: 0 turns prestarting off.
+     *
+     * @param ahead how many of the next plugins have their process started, 0 to {@value
+     *     PluginCalls#MAX_PRESTART_AHEAD}
+     * @return this builder
+     */
+    public Builder prestartPlugins(int ahead) {
+      if (ahead < 0 || ahead > PluginCalls.MAX_PRESTART_AHEAD) {
+        throw new IllegalArgumentException(
+            "prestartPlugins must be 0 to " + PluginCalls.MAX_PRESTART_AHEAD + ": " + ahead);
+      }
+      this.prestartAhead = ahead;
       return this;
     }
 

@@ -33,7 +33,8 @@ final class PluginCalls {
   private final ExecOptions options;
   private final CniListener listener;
   private final Semaphore admission;
-  private final boolean prestart;
+  /** How many plugins ahead of the running one have their process started; 0: none. */
+  private final int prestartAhead;
 
   PluginCalls(
       PluginPath path,
@@ -41,14 +42,14 @@ final class PluginCalls {
       ExecOptions options,
       CniListener listener,
       int maxConcurrentPlugins,
-      boolean prestart) {
+      int prestartAhead) {
     this.path = path;
     this.executor = executor;
     this.options = options;
     this.listener = listener;
     this.admission = maxConcurrentPlugins > 0 ? new Semaphore(maxConcurrentPlugins, true) : null;
     // A process started ahead would be one more than the cap allows.
-    this.prestart = prestart && admission == null;
+    this.prestartAhead = admission == null ? prestartAhead : 0;
   }
 
   PluginPath path() {
@@ -63,13 +64,28 @@ final class PluginCalls {
     return options;
   }
 
+  /** The most plugins that may be started ahead of the running one. */
+  static final int MAX_PRESTART_AHEAD = 4;
+
   /**
    * How many plugins ahead of the running one have their process started when the client
-   * prestarts plugins. Two hide the start of a small plugin (about 0.3 ms of loading here) behind
-   * the two calls before it; one would leave a fast plugin's successor still loading when its turn
-   * comes.
+   * prestarts plugins and was not told a number. With more than two processors, two: they hide
+   * the start of a small plugin (about 0.3 ms of loading here) behind the two calls before it,
+   * where one would leave a fast plugin's successor still loading when its turn comes. With two
+   * or fewer, one: the running plugin, the caller and two loading processes would compete for
+   * the same cores, which measured slower than one ahead (docs/benchmarks.md).
+   *
+   * @param processors the processors the JVM may use
+   * @return 1 or 2
    */
-  static final int PRESTART_AHEAD = 2;
+  static int defaultPrestartAhead(int processors) {
+    return processors > 2 ? 2 : 1;
+  }
+
+  /** How many plugins ahead of the running one have their process started; 0: none. */
+  int prestartAhead() {
+    return prestartAhead;
+  }
 
   /**
    * Runs one plugin on its own (GC and STATUS, which the spec does not chain).
@@ -100,8 +116,8 @@ final class PluginCalls {
   /**
    * The plugin calls of one operation on a list, one after the other in list order (or in
    * reverse, for DEL). While a plugin runs (once it has its stdin), the next plugin is looked up
-   * in CNI_PATH and, when the client prestarts plugins, the processes of the next {@value
-   * #PRESTART_AHEAD} plugins are started; they wait for their stdin. Close the sequence when the
+   * in CNI_PATH and, when the client prestarts plugins, the processes of the next {@link
+   * #prestartAhead()} plugins are started; they wait for their stdin. Close the sequence when the
    * operation ends: a process started for a call that does not come is killed.
    *
    * @param op the operation
@@ -228,11 +244,12 @@ final class PluginCalls {
 
     /**
      * Looks up the next plugin and, when the client prestarts plugins, starts the processes of the
-     * next {@value #PRESTART_AHEAD}. Any failure here is left for the plugin's own call to find
+     * next {@link #prestartAhead()}. Any failure here is left for the plugin's own call to find
      * and report.
      */
     private void prepareAfter(int index) {
-      int depth = prestart ? PRESTART_AHEAD : 1;
+      boolean prestart = prestartAhead > 0;
+      int depth = Math.max(prestartAhead, 1);
       for (int steps = 1; steps <= depth; steps++) {
         int next = ahead(index, steps);
         if (next < 0) {

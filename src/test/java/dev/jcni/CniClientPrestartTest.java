@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class CniClientPrestartTest extends CniClientTest {
 
+  /** Two ahead, whatever this machine's processors: the tests below count on it. */
   @Override
   CniClient.Builder builder() {
-    return CniClient.builder().prestartPlugins(true);
+    return CniClient.builder().prestartPlugins(2);
   }
 
   private NetworkConfigList timed(String name, String... extras) {
@@ -98,7 +99,6 @@ class CniClientPrestartTest extends CniClientTest {
     client.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
 
     List<JsonNode> r = records();
-    assertThat(PluginCalls.PRESTART_AHEAD).isEqualTo(2);
     // b and c start while a runs; d only once b has its turn, after a ended.
     assertThat(r.get(2).get("exec").asLong()).isLessThan(r.get(0).get("end").asLong());
     assertThat(r.get(3).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
@@ -160,5 +160,57 @@ class CniClientPrestartTest extends CniClientTest {
 
     List<JsonNode> r = records();
     assertThat(r.get(1).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+  }
+
+  @Test
+  void oneAheadStartsOnlyTheNextPluginWhileAPluginRuns() throws Exception {
+    CniClient oneAhead =
+        CniClient.builder()
+            .pluginDirectories(List.of(PLUGINS))
+            .cacheDirectory(cacheDir)
+            .prestartPlugins(1)
+            .build();
+    NetworkConfigList list = timed("net1", "\"sleep\":\"0.3\"", "\"sleep\":\"0.3\"", "");
+    oneAhead.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
+
+    List<JsonNode> r = records();
+    // b starts while a runs; c only once b has its turn, after a ended, and before b ended.
+    assertThat(r.get(1).get("exec").asLong()).isLessThan(r.get(0).get("end").asLong());
+    assertThat(r.get(2).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+    assertThat(r.get(2).get("exec").asLong()).isLessThan(r.get(1).get("end").asLong());
+    assertThat(children()).isZero();
+  }
+
+  @Test
+  void zeroAheadIsNoPrestart() throws Exception {
+    CniClient none =
+        CniClient.builder()
+            .pluginDirectories(List.of(PLUGINS))
+            .cacheDirectory(cacheDir)
+            .prestartPlugins(1)
+            .prestartPlugins(0)
+            .build();
+    NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\"", "");
+    none.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
+
+    List<JsonNode> r = records();
+    assertThat(r.get(1).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+  }
+
+  @Test
+  void byDefaultOneAheadOnTwoProcessorsOrFewerAndTwoOnMore() {
+    assertThat(PluginCalls.defaultPrestartAhead(1)).isEqualTo(1);
+    assertThat(PluginCalls.defaultPrestartAhead(2)).isEqualTo(1);
+    assertThat(PluginCalls.defaultPrestartAhead(3)).isEqualTo(2);
+    assertThat(PluginCalls.defaultPrestartAhead(64)).isEqualTo(2);
+  }
+
+  @Test
+  void theNumberAheadIsBounded() {
+    assertThatThrownBy(() -> CniClient.builder().prestartPlugins(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 to " + PluginCalls.MAX_PRESTART_AHEAD);
+    assertThatThrownBy(() -> CniClient.builder().prestartPlugins(PluginCalls.MAX_PRESTART_AHEAD + 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
