@@ -6,6 +6,8 @@ import dev.jcni.CniClient;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
@@ -28,13 +31,22 @@ final class BenchCommand implements Command {
   static final Option THREADS =
       Option.value("threads", "M", "bench: concurrent workers (default 1: sequential)");
   static final Option WARMUP =
-      Option.value("warmup", "N", "bench: untimed pairs first, per worker (default 50)");
+      Option.value(
+          "warmup",
+          "N|auto",
+          "bench: untimed pairs first, per worker (default auto: until the JIT has settled)");
   static final Option LAUNCHER =
       Option.value(
           "launcher", "NAME", "bench: posix_spawn or processbuilder (sets -Djcni.launcher)");
   static final Option GC =
       Option.value(
           "gc", "N", "bench: instead of pairs, cache N attachments and time one GC deleting all");
+  static final Option PRESTART_AHEAD =
+      Option.value(
+          "prestart-ahead",
+          "N",
+          "bench: start N plugins ahead (implies --prestart; default 1 on two processors or"
+              + " fewer, else 2)");
   static final Option NETNS =
       Option.value("netns", "PATH", "bench: CNI_NETNS sent (default /var/run/netns/jcni-bench)");
 
@@ -50,12 +62,16 @@ final class BenchCommand implements Command {
 
   @Override
   public String usage() {
-    return "--net NAME [--n N] [--threads M] [--warmup N] [--launcher NAME] [--prestart]\n\n"
+    return "--net NAME [--n N] [--threads M] [--warmup N|auto] [--launcher NAME] [--prestart]\n"
+        + "      [--prestart-ahead N]\n\n"
         + "Runs N add+del pairs of network NAME (sequentially, or N per worker with M workers),\n"
         + "each with its own container id bench-<worker>-<i>, and prints {\"mode\", \"pairs\",\n"
         + "\"plugins\", \"total_ms\", \"us_per_op\", \"mean_add_us\", \"mean_del_us\"}: us_per_op is wall\n"
-        + "time per pair. The cache is a temporary directory unless --cache-dir is given.\n"
-        + "Plugins come from $CNI_PATH, the network from --dir / $NETCONFPATH.";
+        + "time per pair. Untimed warm-up pairs come first: --warmup N, or by default (auto)\n"
+        + "blocks of 100 until the last five spent under 1% of their time compiling (at most\n"
+        + "60 s); warmup_pairs, jit_settled and jit_ms (compilation during the\n"
+        + "timed pairs) tell what happened. The cache is a temporary directory unless\n"
+        + "--cache-dir is given. Plugins come from $CNI_PATH, the network from --dir / $NETCONFPATH.";
   }
 
   @Override
@@ -71,7 +87,8 @@ final class BenchCommand implements Command {
         CnitoolEnvironment.DIR,
         CnitoolEnvironment.CACHE_DIR,
         CnitoolEnvironment.TIMEOUT,
-        CnitoolEnvironment.PRESTART);
+        CnitoolEnvironment.PRESTART,
+        PRESTART_AHEAD);
   }
 
   @Override
@@ -80,66 +97,51 @@ final class BenchCommand implements Command {
     String net = call.option("net").orElseThrow(() -> new UsageException("bench needs --net NAME"));
     int n = positiveInt(call, "n", 500);
     int threads = positiveInt(call, "threads", 1);
-    int warmup = nonNegativeInt(call, "warmup", 50);
+    String warmupText = call.option("warmup").orElse("auto");
+    int warmup = warmupText.equals("auto") ? AUTO : nonNegativeInt(call, "warmup", 0);
     call.option("launcher").ifPresent(l -> System.setProperty("jcni.launcher", l));
     String netns = call.option("netns").orElse("/var/run/netns/jcni-bench");
+    boolean aheadGiven = call.option("prestart-ahead").isPresent();
+    int ahead = nonNegativeInt(call, "prestart-ahead", 0);
 
     CnitoolEnvironment env = CnitoolEnvironment.of(call);
     NetworkConfigList list = OperationCommands.load(env, net);
     boolean tempCache = call.option("cache-dir").isEmpty();
     Path cacheDir = tempCache ? Files.createTempDirectory("jcni-bench") : env.cacheDir();
     try {
-      CniClient client =
+      CniClient.Builder builder =
           CniClient.builder()
               .pluginPath(env.pluginPath())
               .cacheDirectory(cacheDir)
               .execOptions(env.execOptions())
-              .prestartPlugins(env.prestart())
-              .build();
+              .prestartPlugins(env.prestart());
+      if (aheadGiven) {
+        try {
+          builder.prestartPlugins(ahead);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--prestart-ahead: " + e.getMessage());
+        }
+      }
+      CniClient client = builder.build();
       if (call.option("gc").isPresent()) {
         return gc(call, client, list, netns, positiveInt(call, "gc", 1));
       }
       AtomicLong addNanos = new AtomicLong();
       AtomicLong delNanos = new AtomicLong();
+      ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads);
+      Warmup warm;
       long start;
       long end;
-      if (threads == 1) {
-        pairs(client, list, netns, 0, warmup, null, null, "w");
+      long jitMs;
+      try {
+        warm = warmUp(pool, threads, warmup, client, list, netns);
+        long jit0 = compilationMillis();
         start = System.nanoTime();
-        pairs(client, list, netns, 0, n, addNanos, delNanos, "");
+        onAllWorkers(pool, threads, w -> pairs(client, list, netns, w, n, addNanos, delNanos, ""));
         end = System.nanoTime();
-      } else {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-          List<Future<Void>> warm = new ArrayList<>();
-          for (int w = 0; w < threads; w++) {
-            int worker = w;
-            warm.add(
-                pool.submit(
-                    () -> {
-                      pairs(client, list, netns, worker, warmup, null, null, "w");
-                      return null;
-                    }));
-          }
-          for (Future<Void> f : warm) {
-            f.get();
-          }
-          List<Future<Void>> timed = new ArrayList<>();
-          start = System.nanoTime();
-          for (int w = 0; w < threads; w++) {
-            int worker = w;
-            timed.add(
-                pool.submit(
-                    () -> {
-                      pairs(client, list, netns, worker, n, addNanos, delNanos, "");
-                      return null;
-                    }));
-          }
-          for (Future<Void> f : timed) {
-            f.get();
-          }
-          end = System.nanoTime();
-        } finally {
+        jitMs = compilationMillis() - jit0;
+      } finally {
+        if (pool != null) {
           pool.shutdownNow();
         }
       }
@@ -149,12 +151,18 @@ final class BenchCommand implements Command {
       line.put("mean_del_us", round(delNanos.get() / 1000.0 / pairs));
       line.put("launcher", System.getProperty("jcni.launcher", "default"));
       line.put("mode", threads == 1 ? "seq" : "conc");
-      line.put("prestart", env.prestart());
+      line.put("prestart", client.prestartAhead() > 0);
+      line.put("prestart_ahead", client.prestartAhead());
       line.put("pairs", pairs);
       line.put("plugins", list.plugins().size());
       line.put("threads", threads);
       line.put("total_ms", round((end - start) / 1e6));
       line.put("us_per_op", round((end - start) / 1000.0 / pairs));
+      line.put("warmup_pairs", warm.pairs);
+      if (warm.settled != null) {
+        line.put("jit_settled", warm.settled);
+      }
+      line.put("jit_ms", jitMs);
       call.out().println(new String(Json.compact(line), java.nio.charset.StandardCharsets.UTF_8));
       return ExitCode.OK;
     } finally {
@@ -223,6 +231,113 @@ final class BenchCommand implements Command {
         addNanos.addAndGet(t1 - t0);
         delNanos.addAndGet(t2 - t1);
       }
+    }
+  }
+
+  /** {@code --warmup auto}: warm up until the JIT compiler has settled. */
+  private static final int AUTO = -1;
+
+  private static final int WARMUP_BLOCK = 100;
+  private static final int WARMUP_WINDOW = 5;
+  private static final long WARMUP_MAX_NANOS = 60_000_000_000L;
+
+  /**
+   * How many untimed pairs ran per worker, and (for {@link #AUTO}) whether the JIT was quiet at
+   * the end.
+   */
+  private record Warmup(int pairs, Boolean settled) {}
+
+  /**
+   * Runs the untimed pairs. With a count, exactly that many per worker. With {@link #AUTO}, blocks
+   * of {@value #WARMUP_BLOCK} pairs per worker until the last {@value #WARMUP_WINDOW} blocks
+   * together spent under 1 % of their wall time compiling; after 60 s it stops unsettled. A JVM
+   * that has run a few hundred pairs is still compiling its hot path (in waves, for thousands of
+   * pairs), on the cores the plugins need: that would measure the JIT, not the library a
+   * long-lived runtime runs.
+   */
+  private static Warmup warmUp(
+      ExecutorService pool,
+      int threads,
+      int warmup,
+      CniClient client,
+      NetworkConfigList list,
+      String netns)
+      throws Exception {
+    if (warmup != AUTO) {
+      onAllWorkers(pool, threads, w -> pairs(client, list, netns, w, warmup, null, null, "w"));
+      return new Warmup(warmup, null);
+    }
+    long deadline = System.nanoTime() + WARMUP_MAX_NANOS;
+    long[] jitMs = new long[WARMUP_WINDOW];
+    long[] wallNanos = new long[WARMUP_WINDOW];
+    int blocks = 0;
+    while (true) {
+      String tag = "w" + blocks + "-";
+      long jit0 = compilationMillis();
+      long t0 = System.nanoTime();
+      onAllWorkers(
+          pool, threads, w -> pairs(client, list, netns, w, WARMUP_BLOCK, null, null, tag));
+      long t1 = System.nanoTime();
+      jitMs[blocks % WARMUP_WINDOW] = compilationMillis() - jit0;
+      wallNanos[blocks % WARMUP_WINDOW] = t1 - t0;
+      blocks++;
+      if (blocks >= WARMUP_WINDOW && settled(jitMs, wallNanos)) {
+        return new Warmup(blocks * WARMUP_BLOCK, true);
+      }
+      if (t1 > deadline) {
+        return new Warmup(blocks * WARMUP_BLOCK, false);
+      }
+    }
+  }
+
+  /**
+   * Whether the JIT has settled: the blocks together spent under 1 % of their wall time compiling.
+   *
+   * @param jitMs each block's compilation time, in milliseconds
+   * @param wallNanos each block's wall time, in nanoseconds
+   */
+  static boolean settled(long[] jitMs, long[] wallNanos) {
+    return LongStream.of(jitMs).sum() * 1_000_000L * 100 < LongStream.of(wallNanos).sum();
+  }
+
+  /**
+   * Milliseconds the JIT compilers have spent so far, or 0 where the JVM does not tell (no JIT, or
+   * java.management not in the module graph).
+   */
+  private static long compilationMillis() {
+    try {
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      return jit != null && jit.isCompilationTimeMonitoringSupported()
+          ? jit.getTotalCompilationTime()
+          : 0;
+    } catch (LinkageError e) {
+      return 0;
+    }
+  }
+
+  private interface Worker {
+    void run(int worker) throws Exception;
+  }
+
+  /** Runs {@code work} on the calling thread, or on each of the pool's workers and waits. */
+  private static void onAllWorkers(ExecutorService pool, int threads, Worker work)
+      throws Exception {
+    if (pool == null) {
+      work.run(0);
+      return;
+    }
+    List<Future<Void>> running = new ArrayList<>();
+    for (int w = 0; w < threads; w++) {
+      int worker = w;
+      running.add(
+          pool.submit(
+              () -> {
+                work.run(worker);
+                return null;
+              }));
+    }
+    for (Future<Void> f : running) {
+      f.get();
     }
   }
 

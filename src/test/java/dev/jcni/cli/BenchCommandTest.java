@@ -41,6 +41,11 @@ class BenchCommandTest {
     assertThat(line.get("pairs").asInt()).isEqualTo(4);
     assertThat(line.get("plugins").asInt()).isEqualTo(2);
     assertThat(line.get("us_per_op").asDouble()).isPositive();
+    assertThat(line.get("warmup_pairs").asInt()).isEqualTo(1);
+    assertThat(line.has("jit_settled")).as("only an automatic warm-up can tell").isFalse();
+    assertThat(line.get("jit_ms").asLong()).isNotNegative();
+    assertThat(line.get("prestart").asBoolean()).isFalse();
+    assertThat(line.get("prestart_ahead").asInt()).isZero();
     // (2 warm-up + 4 timed pairs) x (2 ADD + 2 DEL) plugin calls, every one on its own container
     assertThat(Files.readAllLines(log)).hasSize(6 * 4);
     JcniRun gc = JcniRun.of(env, "bench", "--net", "b", "--gc", "3");
@@ -49,7 +54,40 @@ class BenchCommandTest {
     assertThat(gcLine.get("deleted").asInt()).isEqualTo(3);
     // 3 stale attachments x 2 plugins, one DEL each (1.0.0: no plugin GC)
     assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 3 * 2);
+    JcniRun ahead =
+        JcniRun.of(env, "bench", "--net", "b", "--n", "1", "--warmup", "0", "--prestart-ahead", "1");
+    assertThat(ahead.exitCode).as(ahead.toString()).isZero();
+    JsonNode aheadLine = Json.parse(ahead.out.trim().getBytes(StandardCharsets.UTF_8));
+    assertThat(aheadLine.get("prestart").asBoolean()).isTrue();
+    assertThat(aheadLine.get("prestart_ahead").asInt()).isEqualTo(1);
+    assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 3 * 2 + 4);
+    assertThat(JcniRun.of(env, "bench", "--net", "b", "--prestart-ahead", "9").exitCode)
+        .isEqualTo(ExitCode.USAGE);
+    assertThat(JcniRun.of(env, "bench", "--net", "b", "--warmup", "soon").exitCode)
+        .isEqualTo(ExitCode.USAGE);
     assertThat(JcniRun.of(env, "bench").exitCode).isEqualTo(ExitCode.USAGE);
     assertThat(JcniRun.of(env, "bench", "--net", "b", "--n", "0").exitCode).isEqualTo(ExitCode.USAGE);
+  }
+
+  @Test
+  void theAutomaticWarmUpEndsWhenTheLastBlocksSpentUnderOnePercentCompiling() {
+    long ms = 1_000_000L;
+    assertThat(BenchCommand.settled(new long[] {0, 0, 0, 0, 0}, new long[] {500 * ms, 0, 0, 0, 0}))
+        .isTrue();
+    assertThat(
+            BenchCommand.settled(
+                new long[] {4, 0, 0, 0, 0}, new long[] {100 * ms, 100 * ms, 100 * ms, 100 * ms, 100 * ms}))
+        .as("4 ms of 500")
+        .isTrue();
+    assertThat(
+            BenchCommand.settled(
+                new long[] {0, 0, 5, 0, 0}, new long[] {100 * ms, 100 * ms, 100 * ms, 100 * ms, 100 * ms}))
+        .as("5 ms of 500 is 1 %, not under it")
+        .isFalse();
+    assertThat(
+            BenchCommand.settled(
+                new long[] {0, 0, 0, 0, 300}, new long[] {100 * ms, 100 * ms, 100 * ms, 100 * ms, 100 * ms}))
+        .as("a wave of compilation in the last block")
+        .isFalse();
   }
 }
