@@ -3,13 +3,15 @@
 #   invoke  one plugin invocation: jcni (each launcher, JMH) vs the C spawn floor   (bench/invoke.sh)
 #   parse   conflist parsing: jcni (JMH) vs libcni ConfListFromBytes                (bench/parse.sh)
 #   seq     3-plugin add+del pairs, sequential: jcni bench vs libcni-bench seq; jcni also with
-#           --prestart (CniClient.Builder.prestartPlugins)
+#           --prestart (CniClient.Builder.prestartPlugins: one plugin ahead on this 2-core
+#           machine) and --prestart-ahead 2; and the 1-plugin list
 #   conc    3-plugin add+del pairs, 8 workers: jcni bench vs libcni-bench conc
 #   gc      one GC deleting 10,000 cached attachments (1 plugin), per attachment vs the floor
 #   cli     jcni add + jcni del as processes vs cnitool add + del, 3-plugin list
-# Rounds alternate the sides so all see the same machine load; medians are reported. Each side
-# gets untimed warm-up pairs first (a runtime is a long-lived process: the JIT has compiled the
-# hot path long before its thousandth pod).
+# Rounds alternate the sides so all see the same machine load; medians are reported, and for
+# add+del the median of each round's jcni/libcni ratio. Each side gets untimed warm-up pairs
+# first: libcni 300, jcni until its JIT has settled (jcni bench --warmup auto; a runtime is a
+# long-lived process, whose JIT has compiled the hot path long before its thousandth pod).
 # Writes target/bench/results.jsonl and docs/benchmarks.svg (the chart of docs/benchmarks.md).
 # Usage: bench/run.sh [ROUNDS]   (needs the reference tools: ../shared/ref/build-ref.sh)
 set -euo pipefail
@@ -41,11 +43,14 @@ bench/parse.sh "$R" | sed "s/\x1b\[[0-9;]*m//g" | grep "^{" | tee -a "$out/resul
 
 echo "== seq / conc / gc" >&2
 for i in $(seq "$R"); do
-  "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop3 -n 500 -warmup 50 >>"$work/libcni-seq.jsonl"
-  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 300 --cache-dir "$caches/jcni" >>"$work/jcni-seq.jsonl"
-  "${JCNI[@]}" bench --net noop3 --n 500 --warmup 300 --prestart --cache-dir "$caches/jcni" >>"$work/jcni-seq-prestart.jsonl"
+  "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop3 -n 500 -warmup 300 >>"$work/libcni-seq.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --cache-dir "$caches/jcni" >>"$work/jcni-seq.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --prestart --cache-dir "$caches/jcni" >>"$work/jcni-seq-prestart.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --prestart-ahead 2 --cache-dir "$caches/jcni" >>"$work/jcni-seq-prestart2.jsonl"
+  "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop1 -n 500 -warmup 300 >>"$work/libcni-seq1.jsonl"
+  "${JCNI[@]}" bench --net noop1 --n 500 --cache-dir "$caches/jcni" >>"$work/jcni-seq1.jsonl"
   "$REF/libcni-bench" conc -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop3 -m 8 -k 300 -warmup 40 >>"$work/libcni-conc.jsonl"
-  "${JCNI[@]}" bench --net noop3 --threads 8 --n 300 --warmup 40 --cache-dir "$caches/jcni" >>"$work/jcni-conc.jsonl"
+  "${JCNI[@]}" bench --net noop3 --threads 8 --n 300 --cache-dir "$caches/jcni" >>"$work/jcni-conc.jsonl"
   "${JCNI[@]}" bench --net noop1 --gc 10000 --cache-dir "$caches/jcni" >>"$work/jcni-gc.jsonl"
   "$REF/spawn-floor" -n 2000 "$work/plugins/noop-plugin" >>"$work/floor.jsonl"
 done
@@ -80,15 +85,22 @@ work, results = sys.argv[1], sys.argv[2]
 def load(name): return [json.loads(l) for l in open(f"{work}/{name}")]
 med = lambda xs: round(statistics.median(xs), 2)
 lines = []
-for mode, lib_mode in (("seq", "seq"), ("seq-prestart", "seq"), ("conc", "conc")):
-    lib, jc = load(f"libcni-{lib_mode}.jsonl"), load(f"jcni-{mode}.jsonl")
+for bench, jname, lname in (("seq-noop3", "seq", "seq"), ("seq-prestart-noop3", "seq-prestart", "seq"),
+                            ("seq-prestart2-noop3", "seq-prestart2", "seq"),
+                            ("seq-noop1", "seq1", "seq1"), ("conc-noop3", "conc", "conc")):
+    lib, jc = load(f"libcni-{lname}.jsonl"), load(f"jcni-{jname}.jsonl")
     l, j = med([r["us_per_op"] for r in lib]), med([r["us_per_op"] for r in jc])
-    lines.append({"bench": f"{mode}-noop3", "libcni_us_per_pair": l, "jcni_us_per_pair": j,
-                  "ratio": round(j / l, 3),
+    per_round = [round(a["us_per_op"] / b["us_per_op"], 3) for a, b in zip(jc, lib)]
+    lines.append({"bench": bench, "libcni_us_per_pair": l, "jcni_us_per_pair": j,
+                  "ratio": round(j / l, 3), "ratio_per_round": per_round,
+                  "median_round_ratio": round(statistics.median(per_round), 3),
                   "jcni_mean_add_us": med([r["mean_add_us"] for r in jc]),
                   "jcni_mean_del_us": med([r["mean_del_us"] for r in jc]),
                   "libcni_mean_add_us": med([r["mean_add_us"] for r in lib]),
-                  "libcni_mean_del_us": med([r["mean_del_us"] for r in lib])})
+                  "libcni_mean_del_us": med([r["mean_del_us"] for r in lib]),
+                  "jcni_prestart_ahead": jc[0].get("prestart_ahead", 0),
+                  "jcni_warmup_pairs": [r.get("warmup_pairs") for r in jc],
+                  "jcni_jit_ms_while_timed": [r.get("jit_ms") for r in jc]})
 gc, floor = load("jcni-gc.jsonl"), load("floor.jsonl")
 g, f = med([r["us_per_attachment"] for r in gc]), med([r["us_per_op"] for r in floor])
 lines.append({"bench": "gc-10000", "jcni_us_per_attachment": g, "floor_us_per_invocation": f,

@@ -249,11 +249,11 @@ final class BenchCommand implements Command {
 
   /**
    * Runs the untimed pairs. With a count, exactly that many per worker. With {@link #AUTO}, blocks
-   * of {@value #WARMUP_BLOCK} pairs per worker until the last {@value #WARMUP_WINDOW} blocks
-   * together spent under 1 % of their wall time compiling; after 60 s it stops unsettled. A JVM
-   * that has run a few hundred pairs is still compiling its hot path (in waves, for thousands of
-   * pairs), on the cores the plugins need: that would measure the JIT, not the library a
-   * long-lived runtime runs.
+   * of {@value #WARMUP_BLOCK} pairs (shared out among the workers) until the last {@value
+   * #WARMUP_WINDOW} blocks together spent under 1 % of their wall time compiling; after 60 s it
+   * stops unsettled. A JVM that has run a few hundred pairs is still compiling its hot path (in
+   * waves, for thousands of pairs), on the cores the plugins need: that would measure the JIT, not
+   * the library a long-lived runtime runs.
    */
   private static Warmup warmUp(
       ExecutorService pool,
@@ -268,6 +268,7 @@ final class BenchCommand implements Command {
       return new Warmup(warmup, null);
     }
     long deadline = System.nanoTime() + WARMUP_MAX_NANOS;
+    int perWorker = (WARMUP_BLOCK + threads - 1) / threads;
     long[] jitMs = new long[WARMUP_WINDOW];
     long[] wallNanos = new long[WARMUP_WINDOW];
     int blocks = 0;
@@ -276,16 +277,16 @@ final class BenchCommand implements Command {
       long jit0 = compilationMillis();
       long t0 = System.nanoTime();
       onAllWorkers(
-          pool, threads, w -> pairs(client, list, netns, w, WARMUP_BLOCK, null, null, tag));
+          pool, threads, w -> pairs(client, list, netns, w, perWorker, null, null, tag));
       long t1 = System.nanoTime();
       jitMs[blocks % WARMUP_WINDOW] = compilationMillis() - jit0;
       wallNanos[blocks % WARMUP_WINDOW] = t1 - t0;
       blocks++;
       if (blocks >= WARMUP_WINDOW && settled(jitMs, wallNanos)) {
-        return new Warmup(blocks * WARMUP_BLOCK, true);
+        return new Warmup(blocks * perWorker, true);
       }
       if (t1 > deadline) {
-        return new Warmup(blocks * WARMUP_BLOCK, false);
+        return new Warmup(blocks * perWorker, false);
       }
     }
   }
