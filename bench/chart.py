@@ -21,8 +21,8 @@ for r in results:
     elif b == "seq-prestart-noop3":
         rows.append(("add+del 3 plugins, sequential, --prestart / libcni", r["ratio"], 0.75,
                      f"{r['jcni_us_per_pair']} µs vs {r['libcni_us_per_pair']} µs"))
-    elif b == "seq-prestart2-noop3":
-        rows.append(("the same, two plugins ahead / libcni", r["ratio"], 0.75,
+    elif b == "seq-prestart1-noop3":
+        rows.append(("the same, one plugin ahead / libcni", r["ratio"], 0.75,
                      f"{r['jcni_us_per_pair']} µs vs {r['libcni_us_per_pair']} µs"))
     elif b == "seq-noop1":
         rows.append(("add+del 1 plugin, sequential / libcni", r["ratio"], None,

@@ -3,8 +3,8 @@
 #   invoke  one plugin invocation: jcni (each launcher, JMH) vs the C spawn floor   (bench/invoke.sh)
 #   parse   conflist parsing: jcni (JMH) vs libcni ConfListFromBytes                (bench/parse.sh)
 #   seq     3-plugin add+del pairs, sequential: jcni bench vs libcni-bench seq; jcni also with
-#           --prestart (CniClient.Builder.prestartPlugins: one plugin ahead on this 2-core
-#           machine) and --prestart-ahead 2; and the 1-plugin list
+#           --prestart (CniClient.Builder.prestartPlugins: two plugins started ahead) and
+#           --prestart-ahead 1; and the 1-plugin list
 #   conc    3-plugin add+del pairs, 8 workers: jcni bench vs libcni-bench conc
 #   gc      one GC deleting 10,000 cached attachments (1 plugin), per attachment vs the floor
 #   cli     jcni add + jcni del as processes vs cnitool add + del, 3-plugin list
@@ -46,7 +46,7 @@ for i in $(seq "$R"); do
   "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop3 -n 500 -warmup 300 >>"$work/libcni-seq.jsonl"
   "${JCNI[@]}" bench --net noop3 --n 500 --cache-dir "$caches/jcni" >>"$work/jcni-seq.jsonl"
   "${JCNI[@]}" bench --net noop3 --n 500 --prestart --cache-dir "$caches/jcni" >>"$work/jcni-seq-prestart.jsonl"
-  "${JCNI[@]}" bench --net noop3 --n 500 --prestart-ahead 2 --cache-dir "$caches/jcni" >>"$work/jcni-seq-prestart2.jsonl"
+  "${JCNI[@]}" bench --net noop3 --n 500 --prestart-ahead 1 --cache-dir "$caches/jcni" >>"$work/jcni-seq-prestart1.jsonl"
   "$REF/libcni-bench" seq -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop1 -n 500 -warmup 300 >>"$work/libcni-seq1.jsonl"
   "${JCNI[@]}" bench --net noop1 --n 500 --cache-dir "$caches/jcni" >>"$work/jcni-seq1.jsonl"
   "$REF/libcni-bench" conc -dir "$work/conf" -path "$work/plugins" -cache "$caches/libcni" -net noop3 -m 8 -k 300 -warmup 40 >>"$work/libcni-conc.jsonl"
@@ -86,7 +86,7 @@ def load(name): return [json.loads(l) for l in open(f"{work}/{name}")]
 med = lambda xs: round(statistics.median(xs), 2)
 lines = []
 for bench, jname, lname in (("seq-noop3", "seq", "seq"), ("seq-prestart-noop3", "seq-prestart", "seq"),
-                            ("seq-prestart2-noop3", "seq-prestart2", "seq"),
+                            ("seq-prestart1-noop3", "seq-prestart1", "seq"),
                             ("seq-noop1", "seq1", "seq1"), ("conc-noop3", "conc", "conc")):
     lib, jc = load(f"libcni-{lname}.jsonl"), load(f"jcni-{jname}.jsonl")
     l, j = med([r["us_per_op"] for r in lib]), med([r["us_per_op"] for r in jc])

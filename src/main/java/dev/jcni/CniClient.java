@@ -920,17 +920,15 @@ public final class CniClient {
 
     /**
      * Whether plugins of a list are started while the plugin before them runs (default off).
-     * Once a plugin has its stdin, the processes of the next plugins are created, with their final
-     * program, arguments and environment, and load while it works; each waits in its first read of
-     * stdin and is given its configuration only when its turn comes, after the plugins before it
-     * succeeded. When a plugin fails, or the operation ends otherwise, the waiting processes are
-     * killed with {@code SIGKILL} before they were given anything. Plugins still act strictly one
-     * after the other; what overlaps is process creation and program loading, which is most of a
-     * plugin call's cost (see {@code docs/benchmarks.md}).
+     * Once a plugin has its stdin, the processes of the next two plugins are created, with their
+     * final program, arguments and environment, and load while it works; each waits in its first
+     * read of stdin and is given its configuration only when its turn comes, after the plugins
+     * before it succeeded. When a plugin fails, or the operation ends otherwise, the waiting
+     * processes are killed with {@code SIGKILL} before they were given anything. Plugins still act
+     * strictly one after the other; what overlaps is process creation and program loading, which
+     * is most of a plugin call's cost (see {@code docs/benchmarks.md}).
      *
-     * <p>How many plugins are started ahead of the running one depends on the processors the JVM
-     * may use: one on two processors or fewer (where more would compete with the running plugin
-     * for the same cores), two otherwise; {@link #prestartPlugins(int)} sets it.
+     * <p>{@link #prestartPlugins(int)} sets another number of plugins started ahead.
      *
      * <p>Use it with plugins that read their stdin before they act, as every plugin built on the
      * CNI library's {@code skel} does. A plugin that acts on its environment alone, before reading
@@ -943,8 +941,7 @@ public final class CniClient {
      * @return this builder
      */
     public Builder prestartPlugins(boolean prestart) {
-      this.prestartAhead =
-          prestart ? PluginCalls.defaultPrestartAhead(Runtime.getRuntime().availableProcessors()) : 0;
+      this.prestartAhead = prestart ? PluginCalls.DEFAULT_PRESTART_AHEAD : 0;
       return this;
     }
 

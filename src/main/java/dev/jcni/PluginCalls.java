@@ -69,18 +69,12 @@ final class PluginCalls {
 
   /**
    * How many plugins ahead of the running one have their process started when the client
-   * prestarts plugins and was not told a number. With more than two processors, two: they hide
-   * the start of a small plugin (about 0.3 ms of loading here) behind the two calls before it,
-   * where one would leave a fast plugin's successor still loading when its turn comes. With two
-   * or fewer, one: the running plugin, the caller and two loading processes would compete for
-   * the same cores, which measured slower than one ahead (docs/benchmarks.md).
-   *
-   * @param processors the processors the JVM may use
-   * @return 1 or 2
+   * prestarts plugins and was not told a number. Two hide the start of a small plugin (about 0.3
+   * ms of loading here) behind the two calls before it, where one would leave a fast plugin's
+   * successor still loading when its turn comes. On the 2-core machine of docs/benchmarks.md, one
+   * and two ahead were level within the noise.
    */
-  static int defaultPrestartAhead(int processors) {
-    return processors > 2 ? 2 : 1;
-  }
+  static final int DEFAULT_PRESTART_AHEAD = 2;
 
   /** How many plugins ahead of the running one have their process started; 0: none. */
   int prestartAhead() {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class CniClientPrestartTest extends CniClientTest {
 
-  /** Two ahead, whatever this machine's processors: the tests below count on it. */
+  /** Two ahead, said explicitly: the tests below count on it. */
   @Override
   CniClient.Builder builder() {
     return CniClient.builder().prestartPlugins(2);
@@ -198,11 +198,33 @@ class CniClientPrestartTest extends CniClientTest {
   }
 
   @Test
-  void byDefaultOneAheadOnTwoProcessorsOrFewerAndTwoOnMore() {
-    assertThat(PluginCalls.defaultPrestartAhead(1)).isEqualTo(1);
-    assertThat(PluginCalls.defaultPrestartAhead(2)).isEqualTo(1);
-    assertThat(PluginCalls.defaultPrestartAhead(3)).isEqualTo(2);
-    assertThat(PluginCalls.defaultPrestartAhead(64)).isEqualTo(2);
+  void byDefaultTwoAhead() throws Exception {
+    CniClient byDefault =
+        CniClient.builder()
+            .pluginDirectories(List.of(PLUGINS))
+            .cacheDirectory(cacheDir)
+            .prestartPlugins(true)
+            .build();
+    assertThat(byDefault.prestartAhead()).isEqualTo(2);
+    assertThat(
+            CniClient.builder()
+                .pluginDirectories(List.of(PLUGINS))
+                .cacheDirectory(cacheDir)
+                .prestartPlugins(true)
+                .prestartPlugins(false)
+                .build()
+                .prestartAhead())
+        .isZero();
+    assertThat(
+            CniClient.builder()
+                .pluginDirectories(List.of(PLUGINS))
+                .cacheDirectory(cacheDir)
+                .prestartPlugins(true)
+                .maxConcurrentPlugins(2)
+                .build()
+                .prestartAhead())
+        .as("a waiting process would exceed the cap")
+        .isZero();
   }
 
   @Test

@@ -45,8 +45,7 @@ final class BenchCommand implements Command {
       Option.value(
           "prestart-ahead",
           "N",
-          "bench: start N plugins ahead (implies --prestart; default 1 on two processors or"
-              + " fewer, else 2)");
+          "bench: prestart with N plugins started ahead (--prestart alone: 2)");
   static final Option NETNS =
       Option.value("netns", "PATH", "bench: CNI_NETNS sent (default /var/run/netns/jcni-bench)");
 
