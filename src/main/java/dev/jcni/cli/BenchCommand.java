@@ -5,6 +5,7 @@ import dev.jcni.Attachment;
 import dev.jcni.CniClient;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -97,7 +98,13 @@ final class BenchCommand implements Command {
     int n = positiveInt(call, "n", 500);
     int threads = positiveInt(call, "threads", 1);
     String warmupText = call.option("warmup").orElse("auto");
-    int warmup = warmupText.equals("auto") ? AUTO : nonNegativeInt(call, "warmup", 0);
+    int warmup;
+    try {
+      warmup = warmupText.equals("auto") ? AUTO : nonNegativeInt(call, "warmup", 0);
+    } catch (UsageException e) {
+      throw new UsageException(
+          "--warmup needs a whole number or auto, not " + UntrustedText.quote(warmupText));
+    }
     call.option("launcher").ifPresent(l -> System.setProperty("jcni.launcher", l));
     String netns = call.option("netns").orElse("/var/run/netns/jcni-bench");
     boolean aheadGiven = call.option("prestart-ahead").isPresent();

@@ -63,8 +63,9 @@ class BenchCommandTest {
     assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 3 * 2 + 4);
     assertThat(JcniRun.of(env, "bench", "--net", "b", "--prestart-ahead", "9").exitCode)
         .isEqualTo(ExitCode.USAGE);
-    assertThat(JcniRun.of(env, "bench", "--net", "b", "--warmup", "soon").exitCode)
-        .isEqualTo(ExitCode.USAGE);
+    JcniRun soon = JcniRun.of(env, "bench", "--net", "b", "--warmup", "soon");
+    assertThat(soon.exitCode).isEqualTo(ExitCode.USAGE);
+    assertThat(soon.err).contains("--warmup needs a whole number or auto, not \"soon\"");
     assertThat(JcniRun.of(env, "bench").exitCode).isEqualTo(ExitCode.USAGE);
     assertThat(JcniRun.of(env, "bench", "--net", "b", "--n", "0").exitCode).isEqualTo(ExitCode.USAGE);
   }
