@@ -23,7 +23,7 @@ import glob, json, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
 floor = [json.loads(l) for l in open(f"{work}/floor.jsonl")]
 runs = {}
-for f in sorted(glob.glob(f"{work}/jmh-*.json")):
+for f in sorted(glob.glob(f"{work}/jmh-*.json"), key=lambda f: int(f.rsplit("-", 1)[1][:-5])):
     for b in json.load(open(f)):
         m = b["primaryMetric"]
         runs.setdefault(b["params"]["launcher"], []).append(
@@ -35,9 +35,13 @@ print(json.dumps({"bench": "invoke-floor", "rounds": rounds, "median_us": floor_
 for launcher, values in sorted(runs.items()):
     median = statistics.median(v[0] for v in values)
     mean = statistics.median(v[1] for v in values)
+    # each round's JMH median against the floor measured just before it (same machine load)
+    per_round = [round(v[0] / r["median_us"], 3) for v, r in zip(values, floor)]
     print(json.dumps({"bench": "invoke-jcni", "launcher": launcher, "rounds": rounds,
                       "median_us": round(median, 1), "mean_us": round(mean, 1),
                       "ratio_median_to_floor": round(median / floor_median, 3),
                       "ratio_mean_to_floor": round(mean / floor_mean, 3),
+                      "ratio_per_round": per_round,
+                      "median_round_ratio": round(statistics.median(per_round), 3),
                       "per_round_median_us": [round(v[0], 1) for v in values]}))
 PY
