@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One plugin invocation, jcni's PluginExecutor with each launcher (JMH, PluginInvocationBenchmark)
 # against the C floor (spawn-floor from ../shared/ref), on the same noop plugin binary, in one run.
-# Rounds alternate the C floor and the JMH run so that both see the same machine load.
+# Rounds alternate the C floor and the JMH run so that both see the same machine load. A last JMH
+# run with the GC profiler gives the bytes allocated per invocation (JMH's gc.alloc.rate.norm).
 # Usage: bench/invoke.sh [ROUNDS]   (needs /tmp/cniref/bin: ../shared/ref/build-ref.sh)
 # PLUGIN=/path/to/noop-plugin overrides the plugin (default: the reference one, static C).
 set -euo pipefail
@@ -18,6 +19,9 @@ for i in $(seq "$R"); do
   java -jar target/benchmarks.jar PluginInvocationBenchmark -p plugin="$PLUGIN" \
     -f 1 -wi 3 -w 1 -i 3 -r 2 -rf json -rff "$work/jmh-$i.json" >/dev/null
 done
+# Allocation per invocation: one more JMH run with the GC profiler (kept out of the timed rounds).
+java -jar target/benchmarks.jar PluginInvocationBenchmark -p plugin="$PLUGIN" -prof gc \
+  -f 1 -wi 3 -w 1 -i 3 -r 2 -rf json -rff "$work/alloc.json" >/dev/null
 python3 - "$work" "$R" <<'PY'
 import glob, json, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
@@ -44,4 +48,8 @@ for launcher, values in sorted(runs.items()):
                       "ratio_per_round": per_round,
                       "median_round_ratio": round(statistics.median(per_round), 3),
                       "per_round_median_us": [round(v[0], 1) for v in values]}))
+for b in json.load(open(f"{work}/alloc.json")):
+    norm = next(v for k, v in b["secondaryMetrics"].items() if k.endswith("gc.alloc.rate.norm"))
+    print(json.dumps({"bench": "invoke-alloc", "launcher": b["params"]["launcher"],
+                      "bytes_per_invocation": round(norm["score"])}))
 PY

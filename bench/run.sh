@@ -99,6 +99,7 @@ for bench, jname, lname in (("seq-noop3", "seq", "seq"), ("seq-prestart-noop3", 
                   "libcni_mean_add_us": med([r["mean_add_us"] for r in lib]),
                   "libcni_mean_del_us": med([r["mean_del_us"] for r in lib]),
                   "jcni_prestart_ahead": jc[0].get("prestart_ahead", 0),
+                  "jcni_alloc_bytes_per_pair": [r.get("alloc_bytes_per_pair") for r in jc],
                   "jcni_warmup_pairs": [r.get("warmup_pairs") for r in jc],
                   "jcni_jit_ms_while_timed": [r.get("jit_ms") for r in jc]})
 gc, floor = load("jcni-gc.jsonl"), load("floor.jsonl")

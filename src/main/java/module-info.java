@@ -10,8 +10,10 @@ module dev.jcni {
   requires org.slf4j;
   // Optional: only dev.jcni.testing uses JUnit, and exposes its types, hence transitive.
   requires static transitive org.junit.jupiter.api;
-  // Optional: only the CLI's bench reads the JIT's compilation time (it runs on the class path).
+  // Optional: only the CLI's bench reads the JIT's compilation time and the bytes a thread
+  // allocated (it runs on the class path).
   requires static java.management;
+  requires static jdk.management;
 
   exports dev.jcni;
   exports dev.jcni.cache;

@@ -70,7 +70,8 @@ final class BenchCommand implements Command {
         + "time per pair. Untimed warm-up pairs come first: --warmup N, or by default (auto)\n"
         + "blocks of 100 until the last five spent under 1% of their time compiling (at most\n"
         + "60 s); warmup_pairs, jit_settled and jit_ms (compilation during the\n"
-        + "timed pairs) tell what happened. The cache is a temporary directory unless\n"
+        + "timed pairs) tell what happened. Sequential runs add alloc_bytes_per_pair (Java heap\n"
+        + "allocated per pair). The cache is a temporary directory unless\n"
         + "--cache-dir is given. Plugins come from $CNI_PATH, the network from --dir / $NETCONFPATH.";
   }
 
@@ -139,12 +140,15 @@ final class BenchCommand implements Command {
       long start;
       long end;
       long jitMs;
+      long allocated;
       try {
         warm = warmUp(pool, threads, warmup, client, list, netns);
         long jit0 = compilationMillis();
+        long alloc0 = allocatedBytes();
         start = System.nanoTime();
         onAllWorkers(pool, threads, w -> pairs(client, list, netns, w, n, addNanos, delNanos, ""));
         end = System.nanoTime();
+        allocated = pool == null && alloc0 >= 0 ? allocatedBytes() - alloc0 : -1;
         jitMs = compilationMillis() - jit0;
       } finally {
         if (pool != null) {
@@ -169,6 +173,9 @@ final class BenchCommand implements Command {
         line.put("jit_settled", warm.settled);
       }
       line.put("jit_ms", jitMs);
+      if (allocated >= 0) {
+        line.put("alloc_bytes_per_pair", Math.round((double) allocated / pairs));
+      }
       call.out().println(new String(Json.compact(line), java.nio.charset.StandardCharsets.UTF_8));
       return ExitCode.OK;
     } finally {
@@ -319,6 +326,23 @@ final class BenchCommand implements Command {
           : 0;
     } catch (LinkageError e) {
       return 0;
+    }
+  }
+
+  /**
+   * Bytes the calling thread has allocated so far, or -1 where the JVM does not tell. Sequential
+   * runs only: there the calling thread does all of a pair's work.
+   */
+  private static long allocatedBytes() {
+    try {
+      if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+          && t.isThreadAllocatedMemorySupported()
+          && t.isThreadAllocatedMemoryEnabled()) {
+        return t.getCurrentThreadAllocatedBytes();
+      }
+      return -1;
+    } catch (LinkageError e) {
+      return -1;
     }
   }
 

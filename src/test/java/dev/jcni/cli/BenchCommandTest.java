@@ -44,6 +44,7 @@ class BenchCommandTest {
     assertThat(line.get("warmup_pairs").asInt()).isEqualTo(1);
     assertThat(line.has("jit_settled")).as("only an automatic warm-up can tell").isFalse();
     assertThat(line.get("jit_ms").asLong()).isNotNegative();
+    assertThat(line.has("alloc_bytes_per_pair")).as("told for sequential runs only").isFalse();
     assertThat(line.get("prestart").asBoolean()).isFalse();
     assertThat(line.get("prestart_ahead").asInt()).isZero();
     // (2 warm-up + 4 timed pairs) x (2 ADD + 2 DEL) plugin calls, every one on its own container
@@ -60,6 +61,10 @@ class BenchCommandTest {
     JsonNode aheadLine = Json.parse(ahead.out.trim().getBytes(StandardCharsets.UTF_8));
     assertThat(aheadLine.get("prestart").asBoolean()).isTrue();
     assertThat(aheadLine.get("prestart_ahead").asInt()).isEqualTo(1);
+    assertThat(aheadLine.get("mode").asText()).isEqualTo("seq");
+    assertThat(aheadLine.get("alloc_bytes_per_pair").asLong())
+        .as("a pair parses results and writes the cache")
+        .isGreaterThan(1000);
     assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 3 * 2 + 4);
     assertThat(JcniRun.of(env, "bench", "--net", "b", "--prestart-ahead", "9").exitCode)
         .isEqualTo(ExitCode.USAGE);
