@@ -949,8 +949,7 @@ public final class CniClient {
      * Like {@link #prestartPlugins(boolean)}, with the number of plugins started ahead of the
      * running one given: 0 turns prestarting off.
      *
-     * @param ahead how many of the next plugins have their process started, 0 to {@value
-     *     PluginCalls#MAX_PRESTART_AHEAD}
+     * @param ahead how many of the next plugins have their process started, 0 to 4
      * @return this builder
      */
     public Builder prestartPlugins(int ahead) {

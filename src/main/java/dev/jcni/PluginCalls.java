@@ -64,7 +64,7 @@ final class PluginCalls {
     return options;
   }
 
-  /** The most plugins that may be started ahead of the running one. */
+  /** The most plugins that may be started ahead of the running one (said in CniClient too). */
   static final int MAX_PRESTART_AHEAD = 4;
 
   /**
