@@ -10,7 +10,7 @@
 #   cli     jcni add + jcni del as processes vs cnitool add + del, 3-plugin list
 # Rounds alternate the sides so all see the same machine load; medians are reported, and for
 # add+del the median of each round's jcni/libcni ratio. Each side gets untimed warm-up pairs
-# first: libcni 300, jcni until its JIT has settled (jcni bench --warmup auto; a runtime is a
+# first: libcni 300 (40 with 8 workers), jcni until its JIT has settled (jcni bench --warmup auto; a runtime is a
 # long-lived process, whose JIT has compiled the hot path long before its thousandth pod).
 # Writes target/bench/results.jsonl and docs/benchmarks.svg (the chart of docs/benchmarks.md).
 # Usage: bench/run.sh [ROUNDS]   (needs the reference tools: ../shared/ref/build-ref.sh)
@@ -101,6 +101,7 @@ for bench, jname, lname in (("seq-noop3", "seq", "seq"), ("seq-prestart-noop3", 
                   "jcni_prestart_ahead": jc[0].get("prestart_ahead", 0),
                   "jcni_alloc_bytes_per_pair": [r.get("alloc_bytes_per_pair") for r in jc],
                   "jcni_warmup_pairs": [r.get("warmup_pairs") for r in jc],
+                  "jcni_jit_settled": [r.get("jit_settled") for r in jc],
                   "jcni_jit_ms_while_timed": [r.get("jit_ms") for r in jc]})
 gc, floor = load("jcni-gc.jsonl"), load("floor.jsonl")
 g, f = med([r["us_per_attachment"] for r in gc]), med([r["us_per_op"] for r in floor])

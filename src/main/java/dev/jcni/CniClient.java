@@ -100,7 +100,8 @@ public final class CniClient {
   /**
    * How many plugins ahead of the running one have their process started ({@link
    * Builder#prestartPlugins(boolean)}); 0 when plugins are not prestarted, including under {@link
-   * Builder#maxConcurrentPlugins(int)}.
+   * Builder#maxConcurrentPlugins(int)}. A launcher that cannot start processes ahead ({@link
+   * dev.jcni.invoke.ProcessBuilderLauncher}) starts nothing whatever this says.
    */
   public int prestartAhead() {
     return calls.prestartAhead();

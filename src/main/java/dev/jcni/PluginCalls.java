@@ -48,7 +48,7 @@ final class PluginCalls {
     this.options = options;
     this.listener = listener;
     this.admission = maxConcurrentPlugins > 0 ? new Semaphore(maxConcurrentPlugins, true) : null;
-    // A process started ahead would be one more than the cap allows.
+    // Processes started ahead would be more than the cap allows.
     this.prestartAhead = admission == null ? prestartAhead : 0;
   }
 

@@ -6,8 +6,9 @@ import dev.jcni.CniClient;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
 import dev.jcni.internal.text.UntrustedText;
+import dev.jcni.invoke.PluginExecutor;
+import dev.jcni.invoke.PosixSpawnLauncher;
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
@@ -63,16 +63,19 @@ final class BenchCommand implements Command {
   @Override
   public String usage() {
     return "--net NAME [--n N] [--threads M] [--warmup N|auto] [--launcher NAME] [--prestart]\n"
-        + "      [--prestart-ahead N]\n\n"
+        + "      [--prestart-ahead N] [--netns PATH] [--gc N] [--dir DIR] [--cache-dir DIR]\n"
+        + "      [--timeout DURATION]\n\n"
         + "Runs N add+del pairs of network NAME (sequentially, or N per worker with M workers),\n"
         + "each with its own container id bench-<worker>-<i>, and prints {\"mode\", \"pairs\",\n"
         + "\"plugins\", \"total_ms\", \"us_per_op\", \"mean_add_us\", \"mean_del_us\"}: us_per_op is wall\n"
         + "time per pair. Untimed warm-up pairs come first: --warmup N, or by default (auto)\n"
         + "blocks of 100 until the last five spent under 1% of their time compiling (at most\n"
-        + "60 s); warmup_pairs, jit_settled and jit_ms (compilation during the\n"
-        + "timed pairs) tell what happened. Sequential runs add alloc_bytes_per_pair (Java heap\n"
-        + "allocated per pair). The cache is a temporary directory unless\n"
-        + "--cache-dir is given. Plugins come from $CNI_PATH, the network from --dir / $NETCONFPATH.";
+        + "60 s); warmup_pairs, jit_settled and jit_ms (compilation during the timed pairs) tell\n"
+        + "what happened. Sequential runs on posix_spawn add alloc_bytes_per_pair (Java heap\n"
+        + "allocated per pair). --prestart-ahead N (0 to 4) prestarts with N plugins ahead.\n"
+        + "--gc N caches N attachments instead and times one GC deleting them. The cache is a\n"
+        + "temporary directory unless --cache-dir is given. Plugins come from $CNI_PATH, the\n"
+        + "network from --dir / $NETCONFPATH.";
   }
 
   @Override
@@ -143,13 +146,16 @@ final class BenchCommand implements Command {
       long allocated;
       try {
         warm = warmUp(pool, threads, warmup, client, list, netns);
-        long jit0 = compilationMillis();
+        long jit0 = AutoWarmup.jvmCompilationMillis();
         long alloc0 = allocatedBytes();
         start = System.nanoTime();
         onAllWorkers(pool, threads, w -> pairs(client, list, netns, w, n, addNanos, delNanos, ""));
         end = System.nanoTime();
-        allocated = pool == null && alloc0 >= 0 ? allocatedBytes() - alloc0 : -1;
-        jitMs = compilationMillis() - jit0;
+        allocated =
+            pool == null && alloc0 >= 0 && callerDoesAllTheWork()
+                ? allocatedBytes() - alloc0
+                : -1;
+        jitMs = jit0 < 0 ? -1 : AutoWarmup.jvmCompilationMillis() - jit0;
       } finally {
         if (pool != null) {
           pool.shutdownNow();
@@ -172,7 +178,9 @@ final class BenchCommand implements Command {
       if (warm.settled != null) {
         line.put("jit_settled", warm.settled);
       }
-      line.put("jit_ms", jitMs);
+      if (jitMs >= 0) {
+        line.put("jit_ms", jitMs);
+      }
       if (allocated >= 0) {
         line.put("alloc_bytes_per_pair", Math.round((double) allocated / pairs));
       }
@@ -247,27 +255,21 @@ final class BenchCommand implements Command {
     }
   }
 
-  /** {@code --warmup auto}: warm up until the JIT compiler has settled. */
+  /** {@code --warmup auto}: warm up until the JIT compiler has settled ({@link AutoWarmup}). */
   private static final int AUTO = -1;
 
+  /** Pairs per automatic warm-up block, shared out among the workers. */
   private static final int WARMUP_BLOCK = 100;
-  private static final int WARMUP_WINDOW = 5;
+
   private static final long WARMUP_MAX_NANOS = 60_000_000_000L;
 
   /**
    * How many untimed pairs ran per worker, and (for {@link #AUTO}) whether the JIT was quiet at
-   * the end.
+   * the end ({@code null}: not known).
    */
   private record Warmup(int pairs, Boolean settled) {}
 
-  /**
-   * Runs the untimed pairs. With a count, exactly that many per worker. With {@link #AUTO}, blocks
-   * of {@value #WARMUP_BLOCK} pairs (shared out among the workers) until the last {@value
-   * #WARMUP_WINDOW} blocks together spent under 1 % of their wall time compiling; after 60 s it
-   * stops unsettled. A JVM that has run a few hundred pairs is still compiling its hot path (in
-   * waves, for thousands of pairs), on the cores the plugins need: that would measure the JIT, not
-   * the library a long-lived runtime runs.
-   */
+  /** Runs the untimed pairs: exactly {@code warmup} per worker, or {@link AutoWarmup}'s blocks. */
   private static Warmup warmUp(
       ExecutorService pool,
       int threads,
@@ -280,53 +282,26 @@ final class BenchCommand implements Command {
       onAllWorkers(pool, threads, w -> pairs(client, list, netns, w, warmup, null, null, "w"));
       return new Warmup(warmup, null);
     }
-    long deadline = System.nanoTime() + WARMUP_MAX_NANOS;
     int perWorker = (WARMUP_BLOCK + threads - 1) / threads;
-    long[] jitMs = new long[WARMUP_WINDOW];
-    long[] wallNanos = new long[WARMUP_WINDOW];
-    int blocks = 0;
-    while (true) {
-      String tag = "w" + blocks + "-";
-      long jit0 = compilationMillis();
-      long t0 = System.nanoTime();
-      onAllWorkers(
-          pool, threads, w -> pairs(client, list, netns, w, perWorker, null, null, tag));
-      long t1 = System.nanoTime();
-      jitMs[blocks % WARMUP_WINDOW] = compilationMillis() - jit0;
-      wallNanos[blocks % WARMUP_WINDOW] = t1 - t0;
-      blocks++;
-      if (blocks >= WARMUP_WINDOW && settled(jitMs, wallNanos)) {
-        return new Warmup(blocks * perWorker, true);
-      }
-      if (t1 > deadline) {
-        return new Warmup(blocks * perWorker, false);
-      }
-    }
+    AutoWarmup.Outcome outcome =
+        AutoWarmup.ofThisJvm(WARMUP_MAX_NANOS)
+            .run(
+                block ->
+                    onAllWorkers(
+                        pool,
+                        threads,
+                        w ->
+                            pairs(client, list, netns, w, perWorker, null, null, "w" + block + "-")));
+    return new Warmup(outcome.blocks() * perWorker, outcome.settled());
   }
 
   /**
-   * Whether the JIT has settled: the blocks together spent under 1 % of their wall time compiling.
-   *
-   * @param jitMs each block's compilation time, in milliseconds
-   * @param wallNanos each block's wall time, in nanoseconds
+   * Whether the calling thread does all of a call's work: the posix_spawn launcher supervises the
+   * plugin on it, the ProcessBuilder launcher has threads of its own feed and drain the pipes.
    */
-  static boolean settled(long[] jitMs, long[] wallNanos) {
-    return LongStream.of(jitMs).sum() * 1_000_000L * 100 < LongStream.of(wallNanos).sum();
-  }
-
-  /**
-   * Milliseconds the JIT compilers have spent so far, or 0 where the JVM does not tell (no JIT, or
-   * java.management not in the module graph).
-   */
-  private static long compilationMillis() {
-    try {
-      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-      return jit != null && jit.isCompilationTimeMonitoringSupported()
-          ? jit.getTotalCompilationTime()
-          : 0;
-    } catch (LinkageError e) {
-      return 0;
-    }
+  private static boolean callerDoesAllTheWork() {
+    String chosen = System.getProperty(PluginExecutor.LAUNCHER_PROPERTY, "").trim();
+    return PosixSpawnLauncher.isSupported() && !chosen.equalsIgnoreCase("processbuilder");
   }
 
   /**
