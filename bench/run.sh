@@ -10,8 +10,9 @@
 #   cli     jcni add + jcni del as processes vs cnitool add + del, 3-plugin list
 # Rounds alternate the sides so all see the same machine load; medians are reported, and for
 # add+del the median of each round's jcni/libcni ratio. Each side gets untimed warm-up pairs
-# first: libcni 300 (40 with 8 workers), jcni until its JIT has settled (jcni bench --warmup auto; a runtime is a
-# long-lived process, whose JIT has compiled the hot path long before its thousandth pod).
+# first: libcni 300 (40 with 8 workers), jcni until its JIT has settled (jcni bench --warmup
+# auto; a runtime is a long-lived process, whose JIT has compiled the hot path long before its
+# thousandth pod).
 # Writes target/bench/results.jsonl and docs/benchmarks.svg (the chart of docs/benchmarks.md).
 # Usage: bench/run.sh [ROUNDS]   (needs the reference tools: ../shared/ref/build-ref.sh)
 set -euo pipefail
