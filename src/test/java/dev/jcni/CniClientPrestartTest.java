@@ -105,18 +105,18 @@ class CniClientPrestartTest extends CniClientTest {
     assertThat(r.get(3).get("exec").asLong()).isLessThan(r.get(1).get("end").asLong());
   }
 
-  @Test
-  void withoutPrestartEachProcessStartsAfterThePreviousEnded() throws Exception {
-    CniClient plain =
-        CniClient.builder()
-            .pluginDirectories(List.of(PLUGINS))
-            .cacheDirectory(cacheDir)
-            .build();
+  /** Runs ADD of a two-plugin list whose first plugin sleeps, and checks nothing started ahead. */
+  private void assertTheSecondProcessStartsAfterTheFirstEnded(CniClient c) throws Exception {
     NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\"", "");
-    plain.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
+    c.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
 
     List<JsonNode> r = records();
     assertThat(r.get(1).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+  }
+
+  @Test
+  void withoutPrestartEachProcessStartsAfterThePreviousEnded() throws Exception {
+    assertTheSecondProcessStartsAfterTheFirstEnded(onTestPlugins(CniClient.builder()).build());
   }
 
   @Test
@@ -149,27 +149,13 @@ class CniClientPrestartTest extends CniClientTest {
 
   @Test
   void noProcessIsStartedAheadUnderACapOnConcurrentPlugins() throws Exception {
-    CniClient capped =
-        builder()
-            .pluginDirectories(List.of(PLUGINS))
-            .cacheDirectory(cacheDir)
-            .maxConcurrentPlugins(1)
-            .build();
-    NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\"", "");
-    capped.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
-
-    List<JsonNode> r = records();
-    assertThat(r.get(1).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+    assertTheSecondProcessStartsAfterTheFirstEnded(
+        onTestPlugins(builder()).maxConcurrentPlugins(1).build());
   }
 
   @Test
   void oneAheadStartsOnlyTheNextPluginWhileAPluginRuns() throws Exception {
-    CniClient oneAhead =
-        CniClient.builder()
-            .pluginDirectories(List.of(PLUGINS))
-            .cacheDirectory(cacheDir)
-            .prestartPlugins(1)
-            .build();
+    CniClient oneAhead = onTestPlugins(CniClient.builder()).prestartPlugins(1).build();
     NetworkConfigList list = timed("net1", "\"sleep\":\"0.3\"", "\"sleep\":\"0.3\"", "");
     oneAhead.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
 
@@ -183,42 +169,23 @@ class CniClientPrestartTest extends CniClientTest {
 
   @Test
   void zeroAheadIsNoPrestart() throws Exception {
-    CniClient none =
-        CniClient.builder()
-            .pluginDirectories(List.of(PLUGINS))
-            .cacheDirectory(cacheDir)
-            .prestartPlugins(1)
-            .prestartPlugins(0)
-            .build();
-    NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\"", "");
-    none.add(list, Attachment.builder("c1", "eth0").netns("/var/run/netns/c1").build());
-
-    List<JsonNode> r = records();
-    assertThat(r.get(1).get("exec").asLong()).isGreaterThan(r.get(0).get("end").asLong());
+    assertTheSecondProcessStartsAfterTheFirstEnded(
+        onTestPlugins(CniClient.builder()).prestartPlugins(1).prestartPlugins(0).build());
   }
 
   @Test
   void byDefaultTwoAhead() throws Exception {
-    CniClient byDefault =
-        CniClient.builder()
-            .pluginDirectories(List.of(PLUGINS))
-            .cacheDirectory(cacheDir)
-            .prestartPlugins(true)
-            .build();
+    CniClient byDefault = onTestPlugins(CniClient.builder()).prestartPlugins(true).build();
     assertThat(byDefault.prestartAhead()).isEqualTo(2);
     assertThat(
-            CniClient.builder()
-                .pluginDirectories(List.of(PLUGINS))
-                .cacheDirectory(cacheDir)
+            onTestPlugins(CniClient.builder())
                 .prestartPlugins(true)
                 .prestartPlugins(false)
                 .build()
                 .prestartAhead())
         .isZero();
     assertThat(
-            CniClient.builder()
-                .pluginDirectories(List.of(PLUGINS))
-                .cacheDirectory(cacheDir)
+            onTestPlugins(CniClient.builder())
                 .prestartPlugins(true)
                 .maxConcurrentPlugins(2)
                 .build()

@@ -46,7 +46,12 @@ class CniClientTest {
   void setUp() throws Exception {
     log = tmp.resolve("calls.jsonl");
     cacheDir = tmp.resolve("cache");
-    client = builder().pluginDirectories(List.of(PLUGINS)).cacheDirectory(cacheDir).build();
+    client = onTestPlugins(builder()).build();
+  }
+
+  /** {@code b} with this test's plugin directory and cache. */
+  CniClient.Builder onTestPlugins(CniClient.Builder b) {
+    return b.pluginDirectories(List.of(PLUGINS)).cacheDirectory(cacheDir);
   }
 
   /** The builder of every client of these tests; {@link CniClientPrestartTest} prestarts plugins. */
@@ -352,12 +357,7 @@ class CniClientTest {
     assertThat(client.cachedAttachment("net1", "c1", "eth0")).isEmpty();
 
     Files.delete(log);
-    CniClient rollingBack =
-        builder()
-            .pluginDirectories(List.of(PLUGINS))
-            .cacheDirectory(cacheDir)
-            .rollbackOnFailure(true)
-            .build();
+    CniClient rollingBack = onTestPlugins(builder()).rollbackOnFailure(true).build();
     assertThatThrownBy(() -> rollingBack.add(list, attachment("c1")))
         .isInstanceOf(PluginErrorException.class);
     assertThat(commands(calls())).containsExactly("ADD#a", "ADD#b", "DEL#c", "DEL#b", "DEL#a");
@@ -457,9 +457,7 @@ class CniClientTest {
   void listenerSeesEveryOperationAndPluginCall() throws Exception {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CniClient observed =
-        builder()
-            .pluginDirectories(List.of(PLUGINS))
-            .cacheDirectory(cacheDir)
+        onTestPlugins(builder())
             .listener(
                 new CniListener() {
                   @Override
