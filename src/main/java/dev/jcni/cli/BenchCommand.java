@@ -7,6 +7,7 @@ import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
 import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.invoke.PluginExecutor;
+import dev.jcni.invoke.PluginLauncher;
 import dev.jcni.invoke.PosixSpawnLauncher;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -119,8 +120,10 @@ final class BenchCommand implements Command {
     boolean tempCache = call.option("cache-dir").isEmpty();
     Path cacheDir = tempCache ? Files.createTempDirectory("jcni-bench") : env.cacheDir();
     try {
+      PluginLauncher launcher = PluginExecutor.defaultLauncher();
       CniClient.Builder builder =
           CniClient.builder()
+              .launcher(launcher)
               .pluginPath(env.pluginPath())
               .cacheDirectory(cacheDir)
               .execOptions(env.execOptions())
@@ -152,7 +155,7 @@ final class BenchCommand implements Command {
         onAllWorkers(pool, threads, w -> pairs(client, list, netns, w, n, addNanos, delNanos, ""));
         end = System.nanoTime();
         allocated =
-            pool == null && alloc0 >= 0 && callerDoesAllTheWork()
+            pool == null && alloc0 >= 0 && launcher instanceof PosixSpawnLauncher
                 ? allocatedBytes() - alloc0
                 : -1;
         jitMs = jit0 < 0 ? -1 : AutoWarmup.jvmCompilationMillis() - jit0;
@@ -296,17 +299,9 @@ final class BenchCommand implements Command {
   }
 
   /**
-   * Whether the calling thread does all of a call's work: the posix_spawn launcher supervises the
-   * plugin on it, the ProcessBuilder launcher has threads of its own feed and drain the pipes.
-   */
-  private static boolean callerDoesAllTheWork() {
-    String chosen = System.getProperty(PluginExecutor.LAUNCHER_PROPERTY, "").trim();
-    return PosixSpawnLauncher.isSupported() && !chosen.equalsIgnoreCase("processbuilder");
-  }
-
-  /**
    * Bytes the calling thread has allocated so far, or -1 where the JVM does not tell. Sequential
-   * runs only: there the calling thread does all of a pair's work.
+   * runs with the posix_spawn launcher only: there the calling thread does all of a pair's work
+   * (the ProcessBuilder launcher feeds and drains the pipes on threads of its own).
    */
   private static long allocatedBytes() {
     try {

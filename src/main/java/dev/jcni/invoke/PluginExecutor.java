@@ -70,6 +70,15 @@ public final class PluginExecutor {
   public static final String LAUNCHER_PROPERTY = "jcni.launcher";
 
   /**
+   * The launcher an executor built without one gets now (see {@link #LAUNCHER_PROPERTY}).
+   *
+   * @return the posix_spawn or the ProcessBuilder launcher, shared
+   */
+  public static PluginLauncher defaultLauncher() {
+    return LauncherChoice.systemDefault();
+  }
+
+  /**
    * An executor with the system's default launcher (see {@link #LAUNCHER_PROPERTY}) and {@link
    * ExecOptions#defaults()}.
    */

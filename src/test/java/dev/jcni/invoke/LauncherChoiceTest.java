@@ -48,8 +48,10 @@ class LauncherChoiceTest {
     try {
       System.clearProperty(PluginExecutor.LAUNCHER_PROPERTY);
       assertThat(LauncherChoice.systemDefault()).isInstanceOf(PosixSpawnLauncher.class);
+      assertThat(PluginExecutor.defaultLauncher()).isSameAs(LauncherChoice.systemDefault());
       System.setProperty(PluginExecutor.LAUNCHER_PROPERTY, "processbuilder");
       assertThat(LauncherChoice.systemDefault()).isInstanceOf(ProcessBuilderLauncher.class);
+      assertThat(PluginExecutor.defaultLauncher()).isInstanceOf(ProcessBuilderLauncher.class);
       System.setProperty(PluginExecutor.LAUNCHER_PROPERTY, "posix_spawn");
       assertThat(LauncherChoice.systemDefault()).isInstanceOf(PosixSpawnLauncher.class);
     } finally {
