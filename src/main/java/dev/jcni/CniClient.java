@@ -921,8 +921,11 @@ public final class CniClient {
 
     /**
      * Whether plugins of a list are started while the plugin before them runs (default off).
-     * Once a plugin has its stdin, the processes of the next two plugins are created, with their
-     * final program, arguments and environment, and load while it works; each waits in its first
+     * Once a plugin has its stdin, the next two plugins are looked up in CNI_PATH and their
+     * processes created, one after the other, with their final program, arguments and environment,
+     * on a daemon thread of the client ({@code jcni-prestart-N}, ending after 10 s without work),
+     * so that the operation's own thread goes on watching the running plugin. The processes load
+     * while it works; each waits in its first
      * read of stdin and is given its configuration only when its turn comes, after the plugins
      * before it succeeded. When a plugin fails, or the operation ends otherwise, the waiting
      * processes are killed with {@code SIGKILL} before they were given anything. Plugins still act
@@ -936,7 +939,9 @@ public final class CniClient {
      * stdin, would act ahead of its turn, and even when a plugin before it failed. It has no
      * effect with {@link #maxConcurrentPlugins(int)} (waiting processes would exceed the cap) or
      * with a launcher that cannot start processes ahead ({@link
-     * dev.jcni.invoke.ProcessBuilderLauncher}).
+     * dev.jcni.invoke.ProcessBuilderLauncher}). A process takes its nice value and CPU affinity
+     * from the thread that creates it: those of a process started ahead come from the prestart
+     * thread, which took them from the operation's thread that first needed it.
      *
      * @param prestart {@code true} to start plugins ahead of their call
      * @return this builder

@@ -17,7 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +43,8 @@ final class PluginCalls {
   private final Semaphore admission;
   /** How many plugins ahead of the running one have their process started; 0: none. */
   private final int prestartAhead;
+  /** The threads that look up and start plugins ahead of their call; null when none are. */
+  private final Executor prestarter;
 
   PluginCalls(
       PluginPath path,
@@ -50,6 +60,34 @@ final class PluginCalls {
     this.admission = maxConcurrentPlugins > 0 ? new Semaphore(maxConcurrentPlugins, true) : null;
     // Processes started ahead would be more than the cap allows.
     this.prestartAhead = admission == null ? prestartAhead : 0;
+    this.prestarter = this.prestartAhead > 0 ? prestartThreads() : null;
+  }
+
+  /** The most threads starting plugins ahead at once; more concurrent starts run on the caller. */
+  private static final int MAX_PRESTART_THREADS = 16;
+
+  /**
+   * Threads for starting plugins ahead. posix_spawn returns only once the new process has called
+   * exec, about 0.1-0.3 ms of kernel work for a small plugin: done on the operation's own thread,
+   * that wait would delay its reading of the running plugin's answer. The threads are daemons and
+   * end after 10 s without work, so a client needs no closing.
+   */
+  private static Executor prestartThreads() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            0,
+            MAX_PRESTART_THREADS,
+            10,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+              Thread t = new Thread(task, "jcni-prestart-" + count.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.CallerRunsPolicy());
+    return pool;
   }
 
   PluginPath path() {
@@ -129,15 +167,37 @@ final class PluginCalls {
     return new Sequence(op, verb, attachment, plugins, reverse);
   }
 
-  /** What was prepared for a coming call: the located plugin, and maybe its waiting process. */
+  /**
+   * What was prepared for a coming call: the plugin as located in CNI_PATH, and maybe its waiting
+   * process; or, when {@link #plugin} is null, nothing, and no later call may be prepared either.
+   */
+  private static final class Prepared {
+    static final Prepared NOTHING = new Prepared(null, null);
+
+    final LocatedPlugin plugin;
+    final PrestartedPlugin process;
+
+    Prepared(LocatedPlugin plugin, PrestartedPlugin process) {
+      this.plugin = plugin;
+      this.process = process;
+    }
+
+    /** Kills the waiting process, if any (its call will not come). */
+    void discard() {
+      if (process != null) {
+        process.close();
+      }
+    }
+  }
+
+  /** A coming call being prepared: the plugin type asked for, and what the preparation gives. */
   private static final class Pending {
     final String type;
-    final LocatedPlugin plugin;
-    PrestartedPlugin process;
+    final CompletableFuture<Prepared> ready;
 
-    Pending(String type, LocatedPlugin plugin) {
+    Pending(String type, CompletableFuture<Prepared> ready) {
       this.type = type;
-      this.plugin = plugin;
+      this.ready = ready;
     }
   }
 
@@ -149,6 +209,10 @@ final class PluginCalls {
     private final List<PluginConfig> plugins;
     private final boolean reverse;
     private final Map<Integer, Pending> pending = new HashMap<>();
+    /** The preparation started last: the next one starts after it, in call order. */
+    private CompletableFuture<Prepared> lastPrepared = CompletableFuture.completedFuture(null);
+    /** Set when the operation ends: preparations not yet begun then do nothing. */
+    private volatile boolean closed;
 
     private Sequence(
         OperationEvent op,
@@ -178,12 +242,20 @@ final class PluginCalls {
       notifyStarted(event);
       long start = System.nanoTime();
       CniException failure = null;
-      Pending prepared = pending.remove(index);
+      Pending pendingCall = pending.remove(index);
+      PrestartedPlugin process = null;
       try {
-        LocatedPlugin located;
-        if (prepared != null && prepared.type.equals(plugin.type())) {
-          located = prepared.plugin;
-        } else {
+        LocatedPlugin located = null;
+        if (pendingCall != null) {
+          Prepared prepared = await(pendingCall.ready);
+          if (pendingCall.type.equals(plugin.type())) {
+            located = prepared.plugin;
+            process = prepared.process;
+          } else {
+            prepared.discard();
+          }
+        }
+        if (located == null) {
           located = path.find(plugin.type());
         }
         PluginInvocation invocation = invocation(verb, attachment, Json.compact(stdin));
@@ -192,16 +264,14 @@ final class PluginCalls {
           admission.acquire();
         }
         try {
-          PrestartedPlugin process = prepared == null ? null : prepared.process;
-          if (prepared != null) {
-            prepared.process = null; // the executor owns it now
-          }
+          PrestartedPlugin owned = process;
+          process = null; // the executor owns it now
           return executor.execute(
               located,
               invocation,
               options.withDeadline(deadline),
               Deadline.after(deadline),
-              process,
+              owned,
               prepareNext);
         } finally {
           if (admission != null) {
@@ -212,8 +282,8 @@ final class PluginCalls {
         failure = e;
         throw e;
       } finally {
-        if (prepared != null && prepared.process != null) {
-          prepared.process.close();
+        if (process != null) {
+          process.close();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         if (LOG.isDebugEnabled()) {
@@ -237,14 +307,39 @@ final class PluginCalls {
     }
 
     /**
+     * What a preparation gave, waiting for it if it is still under way (a process start, well
+     * under a millisecond). When the wait is interrupted, the process is killed once it is there.
+     */
+    private Prepared await(CompletableFuture<Prepared> ready) throws InterruptedException {
+      try {
+        return ready.get();
+      } catch (InterruptedException e) {
+        ready.thenAccept(Prepared::discard);
+        throw e;
+      } catch (ExecutionException e) {
+        LOG.debug("{} preparation failed", op.where(), e.getCause());
+        return Prepared.NOTHING;
+      }
+    }
+
+    /**
      * Looks up the next plugin and, when the client prestarts plugins, starts the processes of the
-     * next {@link #prestartAhead()}. Any failure here is left for the plugin's own call to find
-     * and report.
+     * next {@link #prestartAhead()}, on the prestart threads, one after the other in call order.
+     * Any failure here is left for the plugin's own call to find and report.
      */
     private void prepareAfter(int index) {
-      boolean prestart = prestartAhead > 0;
-      int depth = Math.max(prestartAhead, 1);
-      for (int steps = 1; steps <= depth; steps++) {
+      if (prestarter == null) {
+        int next = ahead(index, 1);
+        if (next >= 0 && !pending.containsKey(next)) {
+          Prepared prepared = prepare(next, false);
+          if (prepared.plugin != null) {
+            String type = plugins.get(next).type();
+            pending.put(next, new Pending(type, CompletableFuture.completedFuture(prepared)));
+          }
+        }
+        return;
+      }
+      for (int steps = 1; steps <= prestartAhead; steps++) {
         int next = ahead(index, steps);
         if (next < 0) {
           return;
@@ -252,45 +347,75 @@ final class PluginCalls {
         if (pending.containsKey(next)) {
           continue;
         }
-        PluginConfig plugin = plugins.get(next);
-        LocatedPlugin located;
-        try {
-          located = path.find(plugin.type());
-        } catch (CniException | RuntimeException e) {
-          LOG.debug(
-              "{} plugin #{} not looked up ahead: {}",
-              op.where(),
-              next,
-              UntrustedText.visible(e.getMessage()));
-          return; // its call reports it, and nothing after it may start before that
-        }
-        Pending p = new Pending(plugin.type(), located);
-        pending.put(next, p);
-        if (prestart) {
-          try {
-            p.process =
-                executor
-                    .prestart(located, invocation(verb, attachment, new byte[0]), options)
-                    .orElse(null);
-          } catch (InvalidAttachmentException e) {
-            LOG.debug("{} plugin #{} not started ahead: {}", op.where(), next, e.getMessage());
-          }
-        }
+        CompletableFuture<Prepared> ready =
+            lastPrepared.handleAsync(
+                (before, failed) ->
+                    before == Prepared.NOTHING || failed != null || closed
+                        ? Prepared.NOTHING
+                        : prepare(next, true),
+                prestarter);
+        lastPrepared = ready;
+        pending.put(next, new Pending(plugins.get(next).type(), ready));
       }
     }
 
-    /** Kills the processes started ahead for calls that did not come. */
+    /**
+     * Looks up the plugin at {@code next} and maybe starts its process; {@link Prepared#NOTHING}
+     * when the lookup failed, as nothing after it may start before its call reports that.
+     */
+    private Prepared prepare(int next, boolean prestart) {
+      PluginConfig plugin = plugins.get(next);
+      LocatedPlugin located;
+      try {
+        located = path.find(plugin.type());
+      } catch (CniException | RuntimeException e) {
+        LOG.debug(
+            "{} plugin #{} not looked up ahead: {}",
+            op.where(),
+            next,
+            UntrustedText.visible(e.getMessage()));
+        return Prepared.NOTHING;
+      }
+      PrestartedPlugin process = null;
+      if (prestart) {
+        try {
+          process =
+              executor
+                  .prestart(located, invocation(verb, attachment, new byte[0]), options)
+                  .orElse(null);
+        } catch (InvalidAttachmentException e) {
+          LOG.debug("{} plugin #{} not started ahead: {}", op.where(), next, e.getMessage());
+        }
+      }
+      return new Prepared(located, process);
+    }
+
+    /**
+     * Kills the processes started ahead for calls that did not come. A start still under way is
+     * waited for, at most {@link #CLOSE_WAIT_MILLIS}, so that the operation does not return with
+     * a process of its own being started; one that ends later is killed then.
+     */
     @Override
     public void close() {
+      closed = true;
       for (Pending p : pending.values()) {
-        if (p.process != null) {
-          p.process.close();
-          p.process = null;
+        p.ready.thenAccept(Prepared::discard);
+      }
+      if (!lastPrepared.isDone()) {
+        try {
+          lastPrepared.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+          LOG.debug("{} a plugin start ahead was not over when the operation ended", op.where());
         }
       }
       pending.clear();
     }
   }
+
+  /** How long an ending operation waits for a plugin start of its own that is under way. */
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
 
   private PluginInvocation invocation(Verb verb, Attachment a, byte[] stdin)
       throws InvalidAttachmentException {

@@ -8,6 +8,8 @@ import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -145,6 +147,47 @@ class CniClientPrestartTest extends CniClientTest {
         .hasMessageContaining("no-such-plugin");
     assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
     assertThat(children()).isZero();
+  }
+
+  @Test
+  void nothingAfterAPluginMissingFromCniPathIsStarted() throws Exception {
+    // A plugin that marks its start, before it reads stdin, in a directory of this test's own.
+    Path own = Files.createDirectory(tmp.resolve("own-plugins"));
+    Path marker = own.resolve("started");
+    Path plugin = own.resolve("start-marker");
+    Files.writeString(plugin, "#!/bin/sh\n"
+            + "echo \"$$\" >> '" + marker + "'\n"
+            + "cat >/dev/null\n"
+            + "printf '{\"cniVersion\":\"1.0.0\"}'\n");
+    Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwxr-xr-x"));
+    CniClient c =
+        onTestPlugins(CniClient.builder())
+            .pluginDirectories(List.of(PLUGINS, own))
+            .prestartPlugins(2)
+            .build();
+    String conf =
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
+            + "{\"type\":\"timed-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"a\","
+            + "\"sleep\":\"0.3\"},"
+            + "{\"type\":\"no-such-plugin\"},"
+            + "{\"type\":\"start-marker\"}]}";
+    NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(
+            () -> c.add(list, Attachment.builder("c1", "eth0").netns("/x").build()))
+        .isInstanceOf(PluginNotFoundException.class)
+        .hasMessageContaining("no-such-plugin");
+    assertThat(marker).as("the plugin after the missing one was never started").doesNotExist();
+    assertThat(children()).isZero();
+
+    // The same plugin as the second of a list is started ahead: the marker can tell.
+    String found =
+        conf.replace("{\"type\":\"no-such-plugin\"},", "")
+            .replace("\"name\":\"net1\"", "\"name\":\"net2\"");
+    c.add(
+        NetworkConfigList.parse(found.getBytes(StandardCharsets.UTF_8)),
+        Attachment.builder("c2", "eth0").netns("/x").build());
+    assertThat(marker).exists();
   }
 
   @Test
