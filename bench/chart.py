@@ -7,6 +7,7 @@ import sys
 
 results = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
 rows = []  # (label, ratio, target or None, detail)
+linkage = next((r["linkage"] for r in results if r["bench"] == "noop-plugin"), None)
 for r in results:
     b = r["bench"]
     if b == "invoke-jcni":
@@ -52,7 +53,8 @@ svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
        f'font-family="sans-serif" font-size="13">',
        f'<rect width="{W}" height="{H}" fill="white"/>',
        f'<text x="{left}" y="24" font-size="15" font-weight="bold">jcni / reference, median of '
-       f'one run (log scale, lower is better; | = target)</text>']
+       f'one run (log scale, lower is better; | = target)'
+       f'{f"; {linkage} noop plugin" if linkage else ""}</text>']
 for tick in [0.1, 0.25, 0.5, 1, 2, 4, 10, 25, 50, 100]:
     if True:
         svg.append(f'<line x1="{x(tick):.1f}" y1="{top - 8}" x2="{x(tick):.1f}" y2="{H - 30}" '

@@ -24,7 +24,13 @@ out=target/bench
 mkdir -p "$out"
 : >"$out/results.jsonl"
 mvn -B -q -ntp -Pbench -DskipTests package
-cc -O2 -o "$out/noop-plugin" bench/noop-plugin.c
+# Linked statically, as ../shared/ref builds its noop plugin (the figures of the issue and of
+# ref/README.md are on that one) and as upstream's Go plugins ship; Debian's plugins are dynamic.
+# A dynamic noop costs about 150 us more per call (the loader), the same on both sides.
+if cc -O2 -static -o "$out/noop-plugin" bench/noop-plugin.c 2>/dev/null; then linkage=static; else
+  cc -O2 -o "$out/noop-plugin" bench/noop-plugin.c && linkage=dynamic # no static libc here
+fi
+echo "{\"bench\":\"noop-plugin\",\"linkage\":\"$linkage\"}" | tee -a "$out/results.jsonl"
 work=$(mktemp -d)
 # The attachment caches live on tmpfs for both sides: on this VM's ext4 one file create takes
 # anywhere from 15 us to 1 ms (journal commits), noise that would swamp what is compared.
