@@ -3,12 +3,13 @@
 # Usage: bench/parse.sh [RUNS]   (needs /tmp/cniref/bin/libcni-bench: ../shared/ref/build-ref.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 R=${1:-5}
 REF=${REF:-/tmp/cniref/bin}
 mvn -B -q -Pbench -DskipTests package
 conf=$(mktemp -d)
 trap 'rm -rf "$conf"' EXIT
-printf '{\n  "cniVersion": "1.0.0",\n  "name": "noop3",\n  "plugins": [\n    {"type": "noop-plugin"},\n    {"type": "noop-plugin", "capabilities": {"portMappings": true}},\n    {"type": "noop-plugin", "someKey": {"a": [1, 2, 3]}}\n  ]\n}\n' >"$conf/noop3.conflist"
+write_confs "$conf" # parsing reads noop3 only
 for i in $(seq "$R"); do
   "$REF/libcni-bench" parse -file "$conf/noop3.conflist" -n 100000
 done | sed -n 's/.*"us_per_op":\([0-9.]*\).*/\1/p' | sort -n >"$conf/libcni"

@@ -17,6 +17,7 @@
 # Usage: bench/run.sh [ROUNDS]   (needs the reference tools: ../shared/ref/build-ref.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 R=${1:-5}
 REF=${REF:-/tmp/cniref/bin}
 [ -x "$REF/libcni-bench" ] || { echo "build the reference tools first: ../shared/ref/build-ref.sh" >&2; exit 2; }
@@ -24,12 +25,7 @@ out=target/bench
 mkdir -p "$out"
 : >"$out/results.jsonl"
 mvn -B -q -ntp -Pbench -DskipTests package
-# Linked statically, as ../shared/ref builds its noop plugin (the figures of the issue and of
-# ref/README.md are on that one) and as upstream's Go plugins ship; Debian's plugins are dynamic.
-# A dynamic noop costs about 150 us more per call (the loader), the same on both sides.
-if cc -O2 -static -o "$out/noop-plugin" bench/noop-plugin.c 2>/dev/null; then linkage=static; else
-  cc -O2 -o "$out/noop-plugin" bench/noop-plugin.c && linkage=dynamic # no static libc here
-fi
+linkage=$(build_noop "$out")
 echo "{\"bench\":\"noop-plugin\",\"linkage\":\"$linkage\"}" | tee -a "$out/results.jsonl"
 work=$(mktemp -d)
 # The attachment caches live on tmpfs for both sides: on this VM's ext4 one file create takes
@@ -38,8 +34,7 @@ caches=$(mktemp -d -p /dev/shm jcni-bench.XXXXXX)
 trap 'rm -rf "$work" "$caches"' EXIT
 mkdir -p "$work/conf" "$work/plugins" "$caches/libcni" "$caches/jcni"
 cp "$out/noop-plugin" "$work/plugins/noop-plugin"
-printf '{"cniVersion": "1.0.0", "name": "noop1", "plugins": [{"type": "noop-plugin"}]}\n' >"$work/conf/noop1.conflist"
-printf '{\n  "cniVersion": "1.0.0",\n  "name": "noop3",\n  "plugins": [\n    {"type": "noop-plugin"},\n    {"type": "noop-plugin", "capabilities": {"portMappings": true}},\n    {"type": "noop-plugin", "someKey": {"a": [1, 2, 3]}}\n  ]\n}\n' >"$work/conf/noop3.conflist"
+write_confs "$work/conf"
 export NETCONFPATH="$work/conf" CNI_PATH="$work/plugins"
 JCNI=(java -jar target/jcni-cli.jar)
 
