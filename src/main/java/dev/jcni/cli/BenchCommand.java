@@ -74,9 +74,9 @@ final class BenchCommand implements Command {
         + "60 s); warmup_pairs, jit_settled and jit_ms (compilation during the timed pairs) tell\n"
         + "what happened. Sequential runs on posix_spawn add alloc_bytes_per_pair (Java heap\n"
         + "allocated per pair). --prestart-ahead N (0 to 4) prestarts with N plugins ahead.\n"
-        + "--gc N caches N attachments instead and times one GC deleting them. The cache is a\n"
-        + "temporary directory unless --cache-dir is given. Plugins come from $CNI_PATH, the\n"
-        + "network from --dir / $NETCONFPATH.";
+        + "--gc N caches N attachments instead (after the warm-up pairs) and times one GC\n"
+        + "deleting them. The cache is a temporary directory unless --cache-dir is given.\n"
+        + "Plugins come from $CNI_PATH, the network from --dir / $NETCONFPATH.";
   }
 
   @Override
@@ -137,7 +137,9 @@ final class BenchCommand implements Command {
       }
       CniClient client = builder.build();
       if (call.option("gc").isPresent()) {
-        return gc(call, client, list, netns, positiveInt(call, "gc", 1));
+        int count = positiveInt(call, "gc", 1);
+        // a GC deletes as DEL does: warm that path up as the pairs are, a runtime's GC runs late
+        return gc(call, client, list, netns, count, warmUp(null, 1, warmup, client, list, netns));
       }
       AtomicLong addNanos = new AtomicLong();
       AtomicLong delNanos = new AtomicLong();
@@ -196,8 +198,17 @@ final class BenchCommand implements Command {
     }
   }
 
-  /** Caches {@code count} attachments as an ADD would, then times one GC that deletes them all. */
-  private static int gc(Call call, CniClient client, NetworkConfigList list, String netns, int count)
+  /**
+   * After the warm-up pairs, caches {@code count} attachments as an ADD would, then times one GC
+   * that deletes them all.
+   */
+  private static int gc(
+      Call call,
+      CniClient client,
+      NetworkConfigList list,
+      String netns,
+      int count,
+      Warmup warm)
       throws Exception {
     byte[] config = list.selfContainedBytes();
     ObjectNode result =
@@ -227,6 +238,10 @@ final class BenchCommand implements Command {
     line.put("plugins", list.plugins().size());
     line.put("total_ms", round((end - start) / 1e6));
     line.put("us_per_attachment", round((end - start) / 1000.0 / count));
+    line.put("warmup_pairs", warm.pairs);
+    if (warm.settled != null) {
+      line.put("jit_settled", warm.settled);
+    }
     call.out().println(new String(Json.compact(line), java.nio.charset.StandardCharsets.UTF_8));
     return report.succeeded() && report.deleted().size() == count
         ? ExitCode.OK

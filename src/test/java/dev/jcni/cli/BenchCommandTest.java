@@ -49,12 +49,14 @@ class BenchCommandTest {
     assertThat(line.get("prestart_ahead").asInt()).isZero();
     // (2 warm-up + 4 timed pairs) x (2 ADD + 2 DEL) plugin calls, every one on its own container
     assertThat(Files.readAllLines(log)).hasSize(6 * 4);
-    JcniRun gc = JcniRun.of(env, "bench", "--net", "b", "--gc", "3");
+    JcniRun gc = JcniRun.of(env, "bench", "--net", "b", "--gc", "3", "--warmup", "1");
     assertThat(gc.exitCode).as(gc.toString()).isZero();
     JsonNode gcLine = Json.parse(gc.out.trim().getBytes(StandardCharsets.UTF_8));
     assertThat(gcLine.get("deleted").asInt()).isEqualTo(3);
-    // 3 stale attachments x 2 plugins, one DEL each (1.0.0: no plugin GC)
-    assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 3 * 2);
+    assertThat(gcLine.get("warmup_pairs").asInt()).isEqualTo(1);
+    // one warm-up pair (2 ADD + 2 DEL), then 3 stale attachments x 2 plugins, one DEL each
+    // (1.0.0: no plugin GC)
+    assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 4 + 3 * 2);
     JcniRun ahead =
         JcniRun.of(env, "bench", "--net", "b", "--n", "1", "--warmup", "0", "--prestart-ahead", "1");
     assertThat(ahead.exitCode).as(ahead.toString()).isZero();
@@ -65,7 +67,7 @@ class BenchCommandTest {
     assertThat(aheadLine.get("alloc_bytes_per_pair").asLong())
         .as("a pair parses results and writes the cache")
         .isGreaterThan(1000);
-    assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 3 * 2 + 4);
+    assertThat(Files.readAllLines(log)).hasSize(6 * 4 + 4 + 3 * 2 + 4);
     assertThat(JcniRun.of(env, "bench", "--net", "b", "--prestart-ahead", "9").exitCode)
         .isEqualTo(ExitCode.USAGE);
     JcniRun soon = JcniRun.of(env, "bench", "--net", "b", "--warmup", "soon");
