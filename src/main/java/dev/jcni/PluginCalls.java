@@ -109,8 +109,9 @@ final class PluginCalls {
    * How many plugins ahead of the running one have their process started when the client
    * prestarts plugins and was not told a number. Two hide the start of a small plugin (about 0.3
    * ms of loading here) behind the two calls before it, where one would leave a fast plugin's
-   * successor still loading when its turn comes. On the 2-core machine of docs/benchmarks.md, one
-   * and two ahead were level within the noise.
+   * successor still loading when its turn comes. On the 2-core machine of docs/benchmarks.md, two
+   * ahead led one by a few percent once the starts moved to the prestart threads (before, the two
+   * were level within the noise).
    */
   static final int DEFAULT_PRESTART_AHEAD = 2;
 
