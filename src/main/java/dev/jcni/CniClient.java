@@ -939,9 +939,16 @@ public final class CniClient {
      * stdin, would act ahead of its turn, and even when a plugin before it failed. It has no
      * effect with {@link #maxConcurrentPlugins(int)} (waiting processes would exceed the cap) or
      * with a launcher that cannot start processes ahead ({@link
-     * dev.jcni.invoke.ProcessBuilderLauncher}). A process takes its nice value and CPU affinity
-     * from the thread that creates it: those of a process started ahead come from the prestart
-     * thread, which took them from the operation's thread that first needed it.
+     * dev.jcni.invoke.ProcessBuilderLauncher}, which starts nothing ahead; the look-ups still run
+     * ahead).
+     *
+     * <p>A process takes per-thread attributes from the thread that creates it, and a thread from
+     * the thread that created it. A prestart thread is created by an operation of this client (its
+     * own thread, or another prestart thread). It starts a process only when its namespaces
+     * (network, mount, user, PID for children, UTS, IPC, cgroup) are those of the operation's
+     * thread; otherwise the operation starts the process itself. Other per-thread attributes (nice
+     * value, CPU affinity, capabilities, no_new_privs, seccomp filters) come from the prestart
+     * thread: do not prestart from threads that change those.
      *
      * @param prestart {@code true} to start plugins ahead of their call
      * @return this builder

@@ -12,7 +12,11 @@ import dev.jcni.invoke.PluginInvocation;
 import dev.jcni.invoke.PluginPath;
 import dev.jcni.invoke.PrestartedPlugin;
 import dev.jcni.invoke.Verb;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +74,8 @@ final class PluginCalls {
    * Threads for starting plugins ahead. posix_spawn returns only once the new process has called
    * exec, about 0.1-0.3 ms of kernel work for a small plugin: done on the operation's own thread,
    * that wait would delay its reading of the running plugin's answer. The threads are daemons and
-   * end after 10 s without work, so a client needs no closing.
+   * end after 10 s without work, so a client needs no closing. They inherit no thread-locals and
+   * no context class loader.
    */
   private static Executor prestartThreads() {
     AtomicInteger count = new AtomicInteger();
@@ -81,14 +86,58 @@ final class PluginCalls {
             10,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
-            task -> {
-              Thread t = new Thread(task, "jcni-prestart-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
+            task -> new PrestartThread(task, "jcni-prestart-" + count.incrementAndGet()),
             new ThreadPoolExecutor.CallerRunsPolicy());
     return pool;
   }
+
+  /**
+   * A prestart thread, which knows the namespaces it was born in. A new process takes its
+   * namespaces from the thread that creates it, and a thread from the thread that created it: a
+   * prestart thread created by an operation that ran inside a container's network namespace
+   * would start later plugins there. So a process is started ahead only by a thread in the same
+   * namespaces as the operation's own thread; otherwise the operation starts it itself.
+   */
+  private static final class PrestartThread extends Thread {
+    private String namespaces;
+
+    PrestartThread(Runnable task, String name) {
+      super(null, task, name, 0, false);
+      setDaemon(true);
+      setContextClassLoader(null);
+    }
+
+    /** This thread's namespaces, read once: nothing in a prestart thread changes them. */
+    String namespaces() {
+      if (namespaces == null) {
+        namespaces = namespacesOfThisThread();
+      }
+      return namespaces;
+    }
+  }
+
+  /** The namespaces a process started by the calling thread would be in. */
+  private static final List<String> NAMESPACES =
+      List.of("net", "mnt", "user", "pid_for_children", "uts", "ipc", "cgroup");
+
+  /**
+   * The identities of the calling thread's namespaces ({@code /proc/thread-self/ns}), or the empty
+   * string when they cannot be read (then nothing is started ahead).
+   */
+  static String namespacesOfThisThread() {
+    StringBuilder ids = new StringBuilder();
+    try {
+      for (String ns : NAMESPACES) {
+        ids.append(Files.readSymbolicLink(THREAD_NS.resolve(ns))).append(' ');
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot read this thread's namespaces: {}", e.toString());
+      return "";
+    }
+    return ids.toString();
+  }
+
+  private static final Path THREAD_NS = Path.of("/proc/thread-self/ns");
 
   PluginPath path() {
     return path;
@@ -214,6 +263,10 @@ final class PluginCalls {
     private CompletableFuture<Prepared> lastPrepared = CompletableFuture.completedFuture(null);
     /** Set when the operation ends: preparations not yet begun then do nothing. */
     private volatile boolean closed;
+    /** The killing of processes whose call was abandoned while their start was under way. */
+    private final List<CompletableFuture<Void>> discards = new ArrayList<>();
+    /** The namespaces of the operation's thread, read when the first start ahead is asked. */
+    private String namespaces;
 
     private Sequence(
         OperationEvent op,
@@ -315,7 +368,7 @@ final class PluginCalls {
       try {
         return ready.get();
       } catch (InterruptedException e) {
-        ready.thenAccept(Prepared::discard);
+        discards.add(ready.thenAccept(Prepared::discard));
         throw e;
       } catch (ExecutionException e) {
         LOG.debug("{} preparation failed", op.where(), e.getCause());
@@ -348,16 +401,31 @@ final class PluginCalls {
         if (pending.containsKey(next)) {
           continue;
         }
+        if (namespaces == null) {
+          namespaces = namespacesOfThisThread();
+        }
+        String wanted = namespaces;
         CompletableFuture<Prepared> ready =
             lastPrepared.handleAsync(
                 (before, failed) ->
                     before == Prepared.NOTHING || failed != null || closed
                         ? Prepared.NOTHING
-                        : prepare(next, true),
+                        : prepare(next, !wanted.isEmpty() && wanted.equals(startersNamespaces())),
                 prestarter);
         lastPrepared = ready;
         pending.put(next, new Pending(plugins.get(next).type(), ready));
       }
+    }
+
+    /**
+     * The namespaces of the thread running a preparation: a prestart thread's own, or, when the
+     * pool was full and the preparation runs on the thread that handed it on, that thread's now.
+     */
+    private String startersNamespaces() {
+      Thread t = Thread.currentThread();
+      return t instanceof PrestartThread
+          ? ((PrestartThread) t).namespaces()
+          : namespacesOfThisThread();
     }
 
     /**
@@ -378,6 +446,9 @@ final class PluginCalls {
         return Prepared.NOTHING;
       }
       PrestartedPlugin process = null;
+      if (prestart && closed) {
+        prestart = false; // the operation ended during the lookup
+      }
       if (prestart) {
         try {
           process =
@@ -393,25 +464,36 @@ final class PluginCalls {
 
     /**
      * Kills the processes started ahead for calls that did not come. A start still under way is
-     * waited for, at most {@link #CLOSE_WAIT_MILLIS}, so that the operation does not return with
-     * a process of its own being started; one that ends later is killed then.
+     * waited for, with the killing of its process, at most {@link #CLOSE_WAIT_MILLIS}, so that the
+     * operation does not return with a process of its own alive; one that ends later is killed
+     * then. An interrupt does not cut the wait short; it is set again afterwards.
      */
     @Override
     public void close() {
       closed = true;
       for (Pending p : pending.values()) {
-        p.ready.thenAccept(Prepared::discard);
-      }
-      if (!lastPrepared.isDone()) {
-        try {
-          lastPrepared.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-          LOG.debug("{} a plugin start ahead was not over when the operation ended", op.where());
-        }
+        discards.add(p.ready.thenAccept(Prepared::discard));
       }
       pending.clear();
+      CompletableFuture<Void> all =
+          CompletableFuture.allOf(discards.toArray(new CompletableFuture<?>[0]));
+      boolean interrupted = false;
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+      while (!all.isDone()) {
+        try {
+          all.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true; // a start under way is short: finish waiting, then pass it on
+        } catch (ExecutionException e) {
+          break; // every start is over; a failed one has nothing to kill
+        } catch (TimeoutException e) {
+          LOG.debug("{} a plugin start ahead was not over when the operation ended", op.where());
+          break;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -6,12 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
+import dev.jcni.invoke.LaunchRequest;
+import dev.jcni.invoke.LaunchResult;
+import dev.jcni.invoke.PluginLauncher;
+import dev.jcni.invoke.PosixSpawnLauncher;
+import dev.jcni.invoke.PrestartedPlugin;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -156,7 +169,7 @@ class CniClientPrestartTest extends CniClientTest {
     Path marker = own.resolve("started");
     Path plugin = own.resolve("start-marker");
     Files.writeString(plugin, "#!/bin/sh\n"
-            + "echo \"$$\" >> '" + marker + "'\n"
+            + "date +%s%N >> '" + marker + "'\n"
             + "cat >/dev/null\n"
             + "printf '{\"cniVersion\":\"1.0.0\"}'\n");
     Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -180,14 +193,118 @@ class CniClientPrestartTest extends CniClientTest {
     assertThat(marker).as("the plugin after the missing one was never started").doesNotExist();
     assertThat(children()).isZero();
 
-    // The same plugin as the second of a list is started ahead: the marker can tell.
+    // The same plugin as the second of a list is started ahead, while plugin a sleeps: the
+    // marker can tell.
     String found =
         conf.replace("{\"type\":\"no-such-plugin\"},", "")
             .replace("\"name\":\"net1\"", "\"name\":\"net2\"");
     c.add(
         NetworkConfigList.parse(found.getBytes(StandardCharsets.UTF_8)),
         Attachment.builder("c2", "eth0").netns("/x").build());
-    assertThat(marker).exists();
+    long markerStarted = Long.parseLong(Files.readAllLines(marker).get(0).trim());
+    long aEnded = records().get(1).get("end").asLong();
+    assertThat(markerStarted).as("start-marker began before plugin a ended").isLessThan(aEnded);
+  }
+
+  /**
+   * posix_spawn, each start ahead held until the test lets it go, and the threads that started
+   * processes ahead noted.
+   */
+  private static final class HeldStarts implements PluginLauncher {
+    final PosixSpawnLauncher real = new PosixSpawnLauncher();
+    final CountDownLatch go = new CountDownLatch(1);
+    final CountDownLatch entered = new CountDownLatch(1);
+    final List<String> threads = new CopyOnWriteArrayList<>();
+
+    @Override
+    public LaunchResult launch(LaunchRequest request) throws IOException, InterruptedException {
+      return real.launch(request);
+    }
+
+    @Override
+    public LaunchResult launch(LaunchRequest request, Runnable whileRunning)
+        throws IOException, InterruptedException {
+      return real.launch(request, whileRunning);
+    }
+
+    @Override
+    public Optional<PrestartedPlugin> prestart(
+        Path executable, List<String> arguments, List<String> environment) throws IOException {
+      threads.add(Thread.currentThread().getName());
+      entered.countDown();
+      try {
+        go.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      return real.prestart(executable, arguments, environment);
+    }
+  }
+
+  @Test
+  void processesAheadAreStartedOnThePrestartThreadsNotTheOperations() throws Exception {
+    HeldStarts starts = new HeldStarts();
+    starts.go.countDown();
+    CniClient c = onTestPlugins(builder()).launcher(starts).build();
+    c.add(
+        timed("net1", "\"sleep\":\"0.2\"", "", ""),
+        Attachment.builder("c1", "eth0").netns("/x").build());
+
+    assertThat(starts.threads).hasSize(2).allMatch(t -> t.startsWith("jcni-prestart-"));
+    assertThat(records()).hasSize(3);
+  }
+
+  @Test
+  void anOperationEndsOnlyOnceAStartUnderWayIsOverAndItsProcessKilled() throws Exception {
+    HeldStarts starts = new HeldStarts();
+    CniClient c = onTestPlugins(builder()).launcher(starts).build();
+    NetworkConfigList list = timed("net1", "\"failOn\":\"ADD\"", "");
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    try {
+      later.schedule(starts.go::countDown, 300, TimeUnit.MILLISECONDS);
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> c.add(list, Attachment.builder("c1", "eth0").netns("/x").build()))
+          .isInstanceOf(PluginErrorException.class);
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+      assertThat(starts.entered.getCount()).as("plugin b's start was under way").isZero();
+      assertThat(tookMs).as("the ADD waited for b's start").isGreaterThanOrEqualTo(250);
+      assertThat(children()).as("b's process was killed before the ADD returned").isZero();
+      assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
+    } finally {
+      later.shutdownNow();
+    }
+  }
+
+  @Test
+  void anOperationInterruptedWhileAStartIsUnderWayLeavesNoProcess() throws Exception {
+    HeldStarts starts = new HeldStarts();
+    CniClient c = onTestPlugins(builder()).launcher(starts).build();
+    NetworkConfigList list = timed("net1", "", "");
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread op =
+        new Thread(
+            () -> {
+              try {
+                c.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+            });
+    op.start();
+    assertThat(starts.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    // plugin a answers in milliseconds; the operation then waits for b's start
+    Thread.sleep(500);
+    op.interrupt();
+    Thread.sleep(100);
+    starts.go.countDown();
+    op.join(10_000);
+
+    assertThat(op.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    assertThat(children()).as("b's process was killed and reaped").isZero();
+    assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
   }
 
   @Test

@@ -1,0 +1,130 @@
+package dev.jcni.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jcni.Attachment;
+import dev.jcni.CniClient;
+import dev.jcni.config.NetworkConfigList;
+import dev.jcni.invoke.LaunchRequest;
+import dev.jcni.invoke.LaunchResult;
+import dev.jcni.invoke.PluginLauncher;
+import dev.jcni.invoke.PosixSpawnLauncher;
+import dev.jcni.invoke.PrestartedPlugin;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A process takes its namespaces from the thread that creates it, and a thread from the thread
+ * that created it. The client's prestart threads are created by operations: one created while an
+ * operation ran inside a container's network namespace must not start a later operation's plugins
+ * there.
+ */
+@org.junit.jupiter.api.Tag("isolated")
+class PrestartNamespacesIsolatedTest {
+  static final Path PLUGINS =
+      Path.of(System.getProperty("jcni.testdata", "testdata"), "plugins").toAbsolutePath();
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void requireIsolation() throws IOException {
+    IsolatedEnvironment.require();
+  }
+
+  @AfterEach
+  void deleteNamespace() throws Exception {
+    if (Files.exists(NetworkNamespace.DEFAULT_ROOT.resolve("jcni-prestart-ns"))) {
+      NetworkNamespace.delete("jcni-prestart-ns");
+    }
+  }
+
+  /** posix_spawn, noting the network namespace of each thread that starts a process ahead. */
+  private static final class NotedStarts implements PluginLauncher {
+    final PosixSpawnLauncher real = new PosixSpawnLauncher();
+    final List<String> namespaces = new CopyOnWriteArrayList<>();
+
+    @Override
+    public LaunchResult launch(LaunchRequest request) throws IOException, InterruptedException {
+      return real.launch(request);
+    }
+
+    @Override
+    public LaunchResult launch(LaunchRequest request, Runnable whileRunning)
+        throws IOException, InterruptedException {
+      return real.launch(request, whileRunning);
+    }
+
+    @Override
+    public Optional<PrestartedPlugin> prestart(
+        Path executable, List<String> arguments, List<String> environment) throws IOException {
+      namespaces.add(threadNetns());
+      return real.prestart(executable, arguments, environment);
+    }
+  }
+
+  private static String threadNetns() throws IOException {
+    return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+  }
+
+  @Test
+  void aPrestartThreadBornInAContainersNamespaceStartsNothingForAnOperationOutsideIt()
+      throws Exception {
+    NotedStarts starts = new NotedStarts();
+    CniClient client =
+        CniClient.builder()
+            .pluginDirectories(List.of(PLUGINS))
+            .cacheDirectory(tmp.resolve("cache"))
+            .launcher(starts)
+            .prestartPlugins(2)
+            .build();
+    Path log = tmp.resolve("calls.jsonl");
+    StringBuilder conf = new StringBuilder("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":[");
+    for (String tag : List.of("a", "b", "c")) {
+      conf.append(tag.equals("a") ? "" : ",")
+          .append("{\"type\":\"timed-recorder\",\"recordTo\":\"")
+          .append(log)
+          .append("\",\"tag\":\"")
+          .append(tag)
+          .append("\"")
+          .append(tag.equals("a") ? ",\"sleep\":\"0.2\"" : "")
+          .append('}');
+    }
+    NetworkConfigList list =
+        NetworkConfigList.parse(conf.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    String host = threadNetns();
+
+    String container;
+    try (NetworkNamespace ns = NetworkNamespace.create("jcni-prestart-ns")) {
+      container =
+          ns.run(
+              () -> {
+                client.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
+                return threadNetns();
+              });
+    }
+    assertThat(container).isNotEqualTo(host);
+    assertThat(starts.namespaces)
+        .as("the operation in the container's namespace had its plugins started ahead there")
+        .containsOnly(container)
+        .hasSize(2);
+
+    // Within the threads' 10 s of idleness: the threads born in the container's namespace are
+    // idle and take the next operation's starts first.
+    starts.namespaces.clear();
+    client.add(list, Attachment.builder("c2", "eth0").netns("/x").build());
+
+    assertThat(starts.namespaces)
+        .as("no plugin of the operation outside was started ahead in the container's namespace")
+        .allMatch(host::equals);
+    assertThat(Files.readAllLines(log)).hasSize(6);
+  }
+}
