@@ -6,11 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
-import dev.jcni.invoke.LaunchRequest;
-import dev.jcni.invoke.LaunchResult;
-import dev.jcni.invoke.PluginLauncher;
-import dev.jcni.invoke.PosixSpawnLauncher;
-import dev.jcni.invoke.PrestartedPlugin;
+import dev.jcni.invoke.HookedPrestarts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -210,26 +205,13 @@ class CniClientPrestartTest extends CniClientTest {
    * posix_spawn, each start ahead held until the test lets it go, and the threads that started
    * processes ahead noted.
    */
-  private static final class HeldStarts implements PluginLauncher {
-    final PosixSpawnLauncher real = new PosixSpawnLauncher();
+  private static final class HeldStarts extends HookedPrestarts {
     final CountDownLatch go = new CountDownLatch(1);
     final CountDownLatch entered = new CountDownLatch(1);
     final List<String> threads = new CopyOnWriteArrayList<>();
 
     @Override
-    public LaunchResult launch(LaunchRequest request) throws IOException, InterruptedException {
-      return real.launch(request);
-    }
-
-    @Override
-    public LaunchResult launch(LaunchRequest request, Runnable whileRunning)
-        throws IOException, InterruptedException {
-      return real.launch(request, whileRunning);
-    }
-
-    @Override
-    public Optional<PrestartedPlugin> prestart(
-        Path executable, List<String> arguments, List<String> environment) throws IOException {
+    protected void beforePrestart() throws IOException {
       threads.add(Thread.currentThread().getName());
       entered.countDown();
       try {
@@ -238,7 +220,6 @@ class CniClientPrestartTest extends CniClientTest {
         Thread.currentThread().interrupt();
         throw new IOException(e);
       }
-      return real.prestart(executable, arguments, environment);
     }
   }
 

@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jcni.Attachment;
 import dev.jcni.CniClient;
 import dev.jcni.config.NetworkConfigList;
-import dev.jcni.invoke.LaunchRequest;
-import dev.jcni.invoke.LaunchResult;
-import dev.jcni.invoke.PluginLauncher;
-import dev.jcni.invoke.PosixSpawnLauncher;
-import dev.jcni.invoke.PrestartedPlugin;
+import dev.jcni.invoke.HookedPrestarts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,26 +43,12 @@ class PrestartNamespacesIsolatedTest {
   }
 
   /** posix_spawn, noting the network namespace of each thread that starts a process ahead. */
-  private static final class NotedStarts implements PluginLauncher {
-    final PosixSpawnLauncher real = new PosixSpawnLauncher();
+  private static final class NotedStarts extends HookedPrestarts {
     final List<String> namespaces = new CopyOnWriteArrayList<>();
 
     @Override
-    public LaunchResult launch(LaunchRequest request) throws IOException, InterruptedException {
-      return real.launch(request);
-    }
-
-    @Override
-    public LaunchResult launch(LaunchRequest request, Runnable whileRunning)
-        throws IOException, InterruptedException {
-      return real.launch(request, whileRunning);
-    }
-
-    @Override
-    public Optional<PrestartedPlugin> prestart(
-        Path executable, List<String> arguments, List<String> environment) throws IOException {
+    protected void beforePrestart() throws IOException {
       namespaces.add(threadNetns());
-      return real.prestart(executable, arguments, environment);
     }
   }
 
