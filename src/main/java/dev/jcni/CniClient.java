@@ -100,8 +100,9 @@ public final class CniClient {
   /**
    * How many plugins ahead of the running one have their process started ({@link
    * Builder#prestartPlugins(boolean)}); 0 when plugins are not prestarted, including under {@link
-   * Builder#maxConcurrentPlugins(int)}. A launcher that cannot start processes ahead ({@link
-   * dev.jcni.invoke.ProcessBuilderLauncher}) starts nothing whatever this says.
+   * Builder#maxConcurrentPlugins(int)} and with a launcher that cannot start processes ahead
+   * ({@link dev.jcni.invoke.PluginLauncher#startsAhead()}: {@link
+   * dev.jcni.invoke.ProcessBuilderLauncher}).
    */
   public int prestartAhead() {
     return calls.prestartAhead();
@@ -939,8 +940,8 @@ public final class CniClient {
      * stdin, would act ahead of its turn, and even when a plugin before it failed. It has no
      * effect with {@link #maxConcurrentPlugins(int)} (waiting processes would exceed the cap) or
      * with a launcher that cannot start processes ahead ({@link
-     * dev.jcni.invoke.ProcessBuilderLauncher}, which starts nothing ahead; the look-ups still run
-     * ahead).
+     * dev.jcni.invoke.ProcessBuilderLauncher}): the client then prestarts nothing and {@link
+     * CniClient#prestartAhead()} is 0.
      *
      * <p>A process takes per-thread attributes from the thread that creates it, and a thread from
      * the thread that created it. A prestart thread is created by an operation of this client (its

@@ -62,8 +62,8 @@ final class PluginCalls {
     this.options = options;
     this.listener = listener;
     this.admission = maxConcurrentPlugins > 0 ? new Semaphore(maxConcurrentPlugins, true) : null;
-    // Processes started ahead would be more than the cap allows.
-    this.prestartAhead = admission == null ? prestartAhead : 0;
+    // Processes started ahead would be more than the cap allows; a launcher may not start any.
+    this.prestartAhead = admission == null && executor.startsAhead() ? prestartAhead : 0;
     this.prestarter = this.prestartAhead > 0 ? prestartThreads() : null;
   }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
 import dev.jcni.invoke.HookedPrestarts;
+import dev.jcni.invoke.PosixSpawnLauncher;
+import dev.jcni.invoke.ProcessBuilderLauncher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -333,6 +335,16 @@ class CniClientPrestartTest extends CniClientTest {
                 .prestartAhead())
         .as("a waiting process would exceed the cap")
         .isZero();
+    assertThat(
+            onTestPlugins(CniClient.builder())
+                .launcher(new ProcessBuilderLauncher())
+                .prestartPlugins(true)
+                .build()
+                .prestartAhead())
+        .as("ProcessBuilder cannot start a process ahead")
+        .isZero();
+    assertThat(new ProcessBuilderLauncher().startsAhead()).isFalse();
+    assertThat(new PosixSpawnLauncher().startsAhead()).isTrue();
   }
 
   @Test

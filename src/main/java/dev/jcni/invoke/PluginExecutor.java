@@ -160,6 +160,16 @@ public final class PluginExecutor {
   }
 
   /**
+   * Whether this executor's launcher can start processes ahead ({@link
+   * PluginLauncher#startsAhead()}).
+   *
+   * @return {@code true} when {@link #prestart} can return a process
+   */
+  public boolean startsAhead() {
+    return launcher.startsAhead();
+  }
+
+  /**
    * Starts the plugin's process ahead of its call (see {@link PluginLauncher#prestart}), with the
    * program, arguments and environment that {@link #execute(LocatedPlugin, PluginInvocation,
    * ExecOptions, Deadline, PrestartedPlugin, Runnable)} will use for {@code invocation}; the
@@ -174,6 +184,9 @@ public final class PluginExecutor {
    */
   public Optional<PrestartedPlugin> prestart(
       LocatedPlugin plugin, PluginInvocation invocation, ExecOptions options) {
+    if (!launcher.startsAhead()) {
+      return Optional.empty();
+    }
     List<String> argv = argv(plugin, invocation, options);
     try {
       return launcher.prestart(

@@ -81,4 +81,14 @@ public interface PluginLauncher {
       Path executable, List<String> arguments, List<String> environment) throws IOException {
     return Optional.empty();
   }
+
+  /**
+   * Whether {@link #prestart} can start processes ahead. A client whose launcher cannot treats
+   * prestarting as off. The default says no, as the default {@code prestart} starts nothing.
+   *
+   * @return {@code true} when {@link #prestart} is implemented
+   */
+  default boolean startsAhead() {
+    return false;
+  }
 }

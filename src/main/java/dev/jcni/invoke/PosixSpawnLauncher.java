@@ -107,6 +107,11 @@ public final class PosixSpawnLauncher implements PluginLauncher {
    * posix_spawn} the process exists, and has replaced its program, when this returns.
    */
   @Override
+  public boolean startsAhead() {
+    return true;
+  }
+
+  @Override
   public Optional<PrestartedPlugin> prestart(
       Path executable, List<String> arguments, List<String> environment) throws IOException {
     List<String> args = List.copyOf(arguments);

@@ -30,6 +30,11 @@ public abstract class HookedPrestarts implements PluginLauncher {
   }
 
   @Override
+  public boolean startsAhead() {
+    return true;
+  }
+
+  @Override
   public Optional<PrestartedPlugin> prestart(
       Path executable, List<String> arguments, List<String> environment) throws IOException {
     beforePrestart();

@@ -42,6 +42,11 @@ class PosixSpawnPrestartContractTest extends PluginLauncherContract {
     }
 
     @Override
+    public boolean startsAhead() {
+      return delegate.startsAhead();
+    }
+
+    @Override
     public Optional<PrestartedPlugin> prestart(
         Path executable, List<String> arguments, List<String> environment) throws IOException {
       return delegate.prestart(executable, arguments, environment);
