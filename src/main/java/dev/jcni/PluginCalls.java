@@ -311,6 +311,9 @@ final class PluginCalls {
         }
         if (located == null) {
           located = path.find(plugin.type());
+          if (pendingCall != null) {
+            resumeAfterFailedLookAhead();
+          }
         }
         PluginInvocation invocation = invocation(verb, attachment, Json.compact(stdin));
         Runnable prepareNext = () -> prepareAfter(index);
@@ -352,6 +355,24 @@ final class PluginCalls {
         }
         notifyFinished(event, elapsed, failure);
       }
+    }
+
+    /**
+     * The plugin whose look-up ahead failed was found at its own call (installed meanwhile, say):
+     * the look-ups and starts after it, which that failure stopped, may be prepared again.
+     */
+    private void resumeAfterFailedLookAhead() {
+      if (gaveNothing(lastPrepared)) {
+        lastPrepared = CompletableFuture.completedFuture(null);
+      }
+      pending.values().removeIf(p -> gaveNothing(p.ready));
+    }
+
+    /** Whether a preparation is over and gave {@link Prepared#NOTHING}. */
+    private boolean gaveNothing(CompletableFuture<Prepared> ready) {
+      return ready.isDone()
+          && !ready.isCompletedExceptionally()
+          && ready.join() == Prepared.NOTHING;
     }
 
     /** The position of the call {@code steps} calls after the one at {@code index}, or -1. */

@@ -203,6 +203,61 @@ class CniClientPrestartTest extends CniClientTest {
     assertThat(markerStarted).as("start-marker began before plugin a ended").isLessThan(aEnded);
   }
 
+  @Test
+  void aPluginInstalledAfterItsLookAheadFailedRunsAndTheStartsAfterItResume() throws Exception {
+    Path own = Files.createDirectory(tmp.resolve("own-plugins"));
+    Path marker = own.resolve("started");
+    Path startMarker = own.resolve("start-marker");
+    Files.writeString(
+        startMarker,
+        "#!/bin/sh\n"
+            + "date +%s%N >> '" + marker + "'\n"
+            + "cat >/dev/null\n"
+            + "printf '{\"cniVersion\":\"1.0.0\"}'\n");
+    Files.setPosixFilePermissions(startMarker, PosixFilePermissions.fromString("rwxr-xr-x"));
+    CniClient c =
+        onTestPlugins(CniClient.builder())
+            .pluginDirectories(List.of(PLUGINS, own))
+            .prestartPlugins(2)
+            .build();
+    String conf =
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
+            + "{\"type\":\"timed-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"a\","
+            + "\"sleep\":\"0.4\"},"
+            + "{\"type\":\"late-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"b\","
+            + "\"sleep\":\"0.4\"},"
+            + "{\"type\":\"start-marker\"}]}";
+    NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread op =
+        new Thread(
+            () -> {
+              try {
+                c.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+            });
+    op.start();
+    Thread.sleep(150); // a sleeps; b's look-ahead found nothing, which stopped c's start too
+    Path late = own.resolve("late-recorder");
+    Files.copy(PLUGINS.resolve("timed-recorder"), own.resolve(".late-recorder"));
+    Files.move(own.resolve(".late-recorder"), late);
+    op.join(20_000);
+
+    assertThat(thrown.get()).isNull();
+    List<JsonNode> r = records();
+    assertThat(r).extracting(n -> n.get("tag").asText()).containsExactly("a", "b");
+    assertThat(r.get(1).get("exec").asLong())
+        .as("b was started by its own call, after a ended")
+        .isGreaterThan(r.get(0).get("end").asLong());
+    long markerStarted = Long.parseLong(Files.readAllLines(marker).get(0).trim());
+    assertThat(markerStarted)
+        .as("c was started ahead again, while b ran")
+        .isLessThan(r.get(1).get("end").asLong());
+    assertThat(children()).isZero();
+  }
+
   /**
    * posix_spawn, each start ahead held until the test lets it go, and the threads that started
    * processes ahead noted.
