@@ -159,17 +159,30 @@ class CniClientPrestartTest extends CniClientTest {
     assertThat(children()).isZero();
   }
 
-  @Test
-  void nothingAfterAPluginMissingFromCniPathIsStarted() throws Exception {
-    // A plugin that marks its start, before it reads stdin, in a directory of this test's own.
-    Path own = Files.createDirectory(tmp.resolve("own-plugins"));
-    Path marker = own.resolve("started");
-    Path plugin = own.resolve("start-marker");
-    Files.writeString(plugin, "#!/bin/sh\n"
+  /**
+   * Writes plugin {@code start-marker} into {@code dir}: it appends the time it started, in
+   * nanoseconds and before it reads stdin, to {@code dir/started}, then answers ADD with an empty
+   * 1.0.0 result.
+   *
+   * @return the file it marks
+   */
+  private static Path startMarkerIn(Path dir) throws IOException {
+    Path marker = dir.resolve("started");
+    Path plugin = dir.resolve("start-marker");
+    Files.writeString(
+        plugin,
+        "#!/bin/sh\n"
             + "date +%s%N >> '" + marker + "'\n"
             + "cat >/dev/null\n"
             + "printf '{\"cniVersion\":\"1.0.0\"}'\n");
     Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return marker;
+  }
+
+  @Test
+  void nothingAfterAPluginMissingFromCniPathIsStarted() throws Exception {
+    Path own = Files.createDirectory(tmp.resolve("own-plugins"));
+    Path marker = startMarkerIn(own);
     CniClient c =
         onTestPlugins(CniClient.builder())
             .pluginDirectories(List.of(PLUGINS, own))
@@ -206,15 +219,7 @@ class CniClientPrestartTest extends CniClientTest {
   @Test
   void aPluginInstalledAfterItsLookAheadFailedRunsAndTheStartsAfterItResume() throws Exception {
     Path own = Files.createDirectory(tmp.resolve("own-plugins"));
-    Path marker = own.resolve("started");
-    Path startMarker = own.resolve("start-marker");
-    Files.writeString(
-        startMarker,
-        "#!/bin/sh\n"
-            + "date +%s%N >> '" + marker + "'\n"
-            + "cat >/dev/null\n"
-            + "printf '{\"cniVersion\":\"1.0.0\"}'\n");
-    Files.setPosixFilePermissions(startMarker, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path marker = startMarkerIn(own);
     CniClient c =
         onTestPlugins(CniClient.builder())
             .pluginDirectories(List.of(PLUGINS, own))
