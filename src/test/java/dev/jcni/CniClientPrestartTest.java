@@ -179,15 +179,35 @@ class CniClientPrestartTest extends CniClientTest {
     return marker;
   }
 
+  /** Starts ADD of {@code list} for container c1 on a thread of its own; what it throws is kept. */
+  private static Thread addOnItsOwnThread(
+      CniClient c, NetworkConfigList list, AtomicReference<Throwable> thrown) {
+    Thread op =
+        new Thread(
+            () -> {
+              try {
+                c.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+            });
+    op.start();
+    return op;
+  }
+
+  /** A client that prestarts two ahead, with the test plugins and those of {@code own}. */
+  private CniClient prestartingWith(Path own) throws CniException {
+    return onTestPlugins(CniClient.builder())
+        .pluginDirectories(List.of(PLUGINS, own))
+        .prestartPlugins(2)
+        .build();
+  }
+
   @Test
   void nothingAfterAPluginMissingFromCniPathIsStarted() throws Exception {
     Path own = Files.createDirectory(tmp.resolve("own-plugins"));
     Path marker = startMarkerIn(own);
-    CniClient c =
-        onTestPlugins(CniClient.builder())
-            .pluginDirectories(List.of(PLUGINS, own))
-            .prestartPlugins(2)
-            .build();
+    CniClient c = prestartingWith(own);
     String conf =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
             + "{\"type\":\"timed-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"a\","
@@ -220,11 +240,7 @@ class CniClientPrestartTest extends CniClientTest {
   void aPluginInstalledAfterItsLookAheadFailedRunsAndTheStartsAfterItResume() throws Exception {
     Path own = Files.createDirectory(tmp.resolve("own-plugins"));
     Path marker = startMarkerIn(own);
-    CniClient c =
-        onTestPlugins(CniClient.builder())
-            .pluginDirectories(List.of(PLUGINS, own))
-            .prestartPlugins(2)
-            .build();
+    CniClient c = prestartingWith(own);
     String conf =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
             + "{\"type\":\"timed-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"a\","
@@ -234,16 +250,7 @@ class CniClientPrestartTest extends CniClientTest {
             + "{\"type\":\"start-marker\"}]}";
     NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    Thread op =
-        new Thread(
-            () -> {
-              try {
-                c.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
-              } catch (Throwable t) {
-                thrown.set(t);
-              }
-            });
-    op.start();
+    Thread op = addOnItsOwnThread(c, list, thrown);
     Thread.sleep(150); // a sleeps; b's look-ahead found nothing, which stopped c's start too
     Path late = own.resolve("late-recorder");
     Files.copy(PLUGINS.resolve("timed-recorder"), own.resolve(".late-recorder"));
@@ -326,16 +333,7 @@ class CniClientPrestartTest extends CniClientTest {
     CniClient c = onTestPlugins(builder()).launcher(starts).build();
     NetworkConfigList list = timed("net1", "", "");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    Thread op =
-        new Thread(
-            () -> {
-              try {
-                c.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
-              } catch (Throwable t) {
-                thrown.set(t);
-              }
-            });
-    op.start();
+    Thread op = addOnItsOwnThread(c, list, thrown);
     assertThat(starts.entered.await(10, TimeUnit.SECONDS)).isTrue();
     // plugin a answers in milliseconds; the operation then waits for b's start
     Thread.sleep(500);
