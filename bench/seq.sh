@@ -2,7 +2,7 @@
 # The sequential 3-plugin add+del comparison alone, in more rounds than bench/run.sh affords: each
 # round runs libcni-bench seq, jcni bench and jcni bench --prestart one after the other on the same
 # noop plugin, and prints the round's ratios; the last line has their medians and ranges. On a
-# shared host single rounds move by a quarter either way, so the spread is part of the result.
+# shared host single rounds move by a fifth or more either way, so the spread is part of the result.
 # Usage: bench/seq.sh [ROUNDS] [PAIRS]   (needs the reference tools: ../shared/ref/build-ref.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."

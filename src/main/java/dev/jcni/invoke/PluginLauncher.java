@@ -68,7 +68,8 @@ public interface PluginLauncher {
    * Starts a plugin process ahead of its call: the process is created and runs until it reads its
    * stdin, which it gets only when {@link PrestartedPlugin#launch} gives it the call. Closing the
    * returned process without a call kills it (with its process group) and reaps it. The default
-   * starts nothing and returns empty: this launcher cannot start processes ahead.
+   * starts nothing and returns empty: this launcher cannot start processes ahead. A launcher that
+   * implements it also says so in {@link #startsAhead()}; otherwise it is never called.
    *
    * @param executable {@code argv[0]}, as in {@link LaunchRequest#executable()}
    * @param arguments the arguments after it, as in {@link LaunchRequest#arguments()}
