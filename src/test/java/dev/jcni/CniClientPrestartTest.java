@@ -211,7 +211,7 @@ class CniClientPrestartTest extends CniClientTest {
     String conf =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
             + "{\"type\":\"timed-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"a\","
-            + "\"sleep\":\"0.3\"},"
+            + "\"sleep\":\"0.5\"},"
             + "{\"type\":\"no-such-plugin\"},"
             + "{\"type\":\"start-marker\"}]}";
     NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
@@ -244,14 +244,14 @@ class CniClientPrestartTest extends CniClientTest {
     String conf =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
             + "{\"type\":\"timed-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"a\","
-            + "\"sleep\":\"0.4\"},"
+            + "\"sleep\":\"0.8\"},"
             + "{\"type\":\"late-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"b\","
             + "\"sleep\":\"0.4\"},"
             + "{\"type\":\"start-marker\"}]}";
     NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread op = addOnItsOwnThread(c, list, thrown);
-    Thread.sleep(150); // a sleeps; b's look-ahead found nothing, which stopped c's start too
+    Thread.sleep(300); // a sleeps; b's look-ahead found nothing, which stopped c's start too
     Path late = own.resolve("late-recorder");
     Files.copy(PLUGINS.resolve("timed-recorder"), own.resolve(".late-recorder"));
     Files.move(own.resolve(".late-recorder"), late);
@@ -309,17 +309,18 @@ class CniClientPrestartTest extends CniClientTest {
   void anOperationEndsOnlyOnceAStartUnderWayIsOverAndItsProcessKilled() throws Exception {
     HeldStarts starts = new HeldStarts();
     CniClient c = onTestPlugins(builder()).launcher(starts).build();
-    NetworkConfigList list = timed("net1", "\"failOn\":\"ADD\"", "");
+    // a sleeps a little, so that b's start is surely under way (and held) when a fails
+    NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\",\"failOn\":\"ADD\"", "");
     ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     try {
-      later.schedule(starts.go::countDown, 300, TimeUnit.MILLISECONDS);
+      later.schedule(starts.go::countDown, 600, TimeUnit.MILLISECONDS);
       long t0 = System.nanoTime();
       assertThatThrownBy(() -> c.add(list, Attachment.builder("c1", "eth0").netns("/x").build()))
           .isInstanceOf(PluginErrorException.class);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
       assertThat(starts.entered.getCount()).as("plugin b's start was under way").isZero();
-      assertThat(tookMs).as("the ADD waited for b's start").isGreaterThanOrEqualTo(250);
+      assertThat(tookMs).as("the ADD waited for b's start").isGreaterThanOrEqualTo(550);
       assertThat(children()).as("b's process was killed before the ADD returned").isZero();
       assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
     } finally {
@@ -336,7 +337,7 @@ class CniClientPrestartTest extends CniClientTest {
     Thread op = addOnItsOwnThread(c, list, thrown);
     assertThat(starts.entered.await(10, TimeUnit.SECONDS)).isTrue();
     // plugin a answers in milliseconds; the operation then waits for b's start
-    Thread.sleep(500);
+    Thread.sleep(1000);
     op.interrupt();
     Thread.sleep(100);
     starts.go.countDown();
