@@ -944,12 +944,14 @@ public final class CniClient {
      * CniClient#prestartAhead()} is 0.
      *
      * <p>A process takes per-thread attributes from the thread that creates it, and a thread from
-     * the thread that created it. A prestart thread is created by an operation of this client (its
-     * own thread, or another prestart thread). It starts a process only when its namespaces
-     * (network, mount, user, PID for children, UTS, IPC, cgroup) are those of the operation's
-     * thread; otherwise the operation starts the process itself. Other per-thread attributes (nice
-     * value, CPU affinity, capabilities, no_new_privs, seccomp filters) come from the prestart
-     * thread: do not prestart from threads that change those.
+     * the thread that created it. Only an operation whose thread is in the process's own
+     * namespaces (network, mount, user, PID for children, UTS, IPC, cgroup) uses the prestart
+     * threads, so every prestart thread is born in those; an operation run inside another
+     * namespace (a container's, through {@link dev.jcni.netns.NetworkNamespace#run}, say) starts
+     * its processes ahead on its own thread. Other per-thread attributes (nice value, CPU
+     * affinity, capabilities, no_new_privs, seccomp filters) of a process started ahead come from
+     * the prestart thread, created by an earlier operation of this client: do not prestart from
+     * threads that change those.
      *
      * @param prestart {@code true} to start plugins ahead of their call
      * @return this builder

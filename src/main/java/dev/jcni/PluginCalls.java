@@ -95,8 +95,10 @@ final class PluginCalls {
    * A prestart thread, which knows the namespaces it was born in. A new process takes its
    * namespaces from the thread that creates it, and a thread from the thread that created it: a
    * prestart thread created by an operation that ran inside a container's network namespace
-   * would start later plugins there. So a process is started ahead only by a thread in the same
-   * namespaces as the operation's own thread; otherwise the operation starts it itself.
+   * would start later plugins there, and keep that namespace alive. So only operations in the
+   * process's own namespaces use the prestart threads (the others start their processes ahead on
+   * their own thread), and a prestart thread still starts a process only when its namespaces are
+   * the operation thread's.
    */
   private static final class PrestartThread extends Thread {
     private String namespaces;
@@ -138,6 +140,33 @@ final class PluginCalls {
   }
 
   private static final Path THREAD_NS = Path.of("/proc/thread-self/ns");
+
+  /**
+   * The namespaces of the process's main thread ({@code /proc/self/ns}), read once. Only an
+   * operation whose thread is in these hands its starts to the prestart threads: every prestart
+   * thread is then created by a thread in them, so none lives on in a container's namespace
+   * (keeping it alive) after an operation that ran inside it.
+   */
+  private static String processNamespaces() {
+    String ids = processNamespaces;
+    if (ids == null) {
+      StringBuilder b = new StringBuilder();
+      try {
+        for (String ns : NAMESPACES) {
+          b.append(Files.readSymbolicLink(PROCESS_NS.resolve(ns))).append(' ');
+        }
+        ids = b.toString();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("cannot read the process's namespaces: {}", e.toString());
+        ids = "";
+      }
+      processNamespaces = ids;
+    }
+    return ids;
+  }
+
+  private static final Path PROCESS_NS = Path.of("/proc/self/ns");
+  private static volatile String processNamespaces;
 
   PluginPath path() {
     return path;
@@ -362,10 +391,13 @@ final class PluginCalls {
      * the look-ups and starts after it, which that failure stopped, may be prepared again.
      */
     private void resumeAfterFailedLookAhead() {
-      if (gaveNothing(lastPrepared)) {
-        lastPrepared = CompletableFuture.completedFuture(null);
+      // Every preparation after the failed one is chained behind it, so gives nothing; those
+      // still under way are dropped too (and anything they would hold is killed).
+      for (Pending p : pending.values()) {
+        discards.add(p.ready.thenAccept(Prepared::discard));
       }
-      pending.values().removeIf(p -> gaveNothing(p.ready));
+      pending.clear();
+      lastPrepared = CompletableFuture.completedFuture(null);
     }
 
     /** Whether a preparation is over and gave {@link Prepared#NOTHING}. */
@@ -426,13 +458,22 @@ final class PluginCalls {
           namespaces = namespacesOfThisThread();
         }
         String wanted = namespaces;
-        CompletableFuture<Prepared> ready =
-            lastPrepared.handleAsync(
-                (before, failed) ->
-                    before == Prepared.NOTHING || failed != null || closed
-                        ? Prepared.NOTHING
-                        : prepare(next, !wanted.isEmpty() && wanted.equals(startersNamespaces())),
-                prestarter);
+        CompletableFuture<Prepared> ready;
+        if (wanted.isEmpty() || !wanted.equals(processNamespaces())) {
+          // An operation in other namespaces (or whose own cannot be read) starts its processes
+          // ahead itself, on its own thread, where they get its namespaces as its calls do.
+          ready =
+              CompletableFuture.completedFuture(
+                  gaveNothing(lastPrepared) ? Prepared.NOTHING : prepare(next, true));
+        } else {
+          ready =
+              lastPrepared.handleAsync(
+                  (before, failed) ->
+                      before == Prepared.NOTHING || failed != null || closed
+                          ? Prepared.NOTHING
+                          : prepare(next, wanted.equals(startersNamespaces())),
+                  prestarter);
+        }
         lastPrepared = ready;
         pending.put(next, new Pending(plugins.get(next).type(), ready));
       }

@@ -102,15 +102,16 @@ public final class PosixSpawnLauncher implements PluginLauncher {
     }
   }
 
-  /**
-   * Starts the process now; it waits in its first read of stdin until its call. With {@code
-   * posix_spawn} the process exists, and has replaced its program, when this returns.
-   */
+  /** Yes: {@link #prestart} starts the process at once. */
   @Override
   public boolean startsAhead() {
     return true;
   }
 
+  /**
+   * Starts the process now; it waits in its first read of stdin until its call. With {@code
+   * posix_spawn} the process exists, and has replaced its program, when this returns.
+   */
   @Override
   public Optional<PrestartedPlugin> prestart(
       Path executable, List<String> arguments, List<String> environment) throws IOException {

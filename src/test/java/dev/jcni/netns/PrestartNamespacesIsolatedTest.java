@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A process takes its namespaces from the thread that creates it, and a thread from the thread
- * that created it. The client's prestart threads are created by operations: one created while an
- * operation ran inside a container's network namespace must not start a later operation's plugins
- * there.
+ * that created it. The client's prestart threads are created by operations: none may be created
+ * while an operation runs inside a container's network namespace, where it would start a later
+ * operation's plugins and keep that namespace alive.
  */
 @org.junit.jupiter.api.Tag("isolated")
 class PrestartNamespacesIsolatedTest {
@@ -42,13 +42,15 @@ class PrestartNamespacesIsolatedTest {
     }
   }
 
-  /** posix_spawn, noting the network namespace of each thread that starts a process ahead. */
+  /** posix_spawn, noting the thread and network namespace of each start ahead. */
   private static final class NotedStarts extends HookedPrestarts {
     final List<String> namespaces = new CopyOnWriteArrayList<>();
+    final List<String> threads = new CopyOnWriteArrayList<>();
 
     @Override
     protected void beforePrestart() throws IOException {
       namespaces.add(threadNetns());
+      threads.add(Thread.currentThread().getName());
     }
   }
 
@@ -57,7 +59,7 @@ class PrestartNamespacesIsolatedTest {
   }
 
   @Test
-  void aPrestartThreadBornInAContainersNamespaceStartsNothingForAnOperationOutsideIt()
+  void anOperationInAContainersNamespaceStartsAheadOnItsOwnThreadAndLeavesNoThreadThere()
       throws Exception {
     NotedStarts starts = new NotedStarts();
     CniClient client =
@@ -84,10 +86,12 @@ class PrestartNamespacesIsolatedTest {
     String host = threadNetns();
 
     String container;
+    String[] opThread = new String[1];
     try (NetworkNamespace ns = NetworkNamespace.create("jcni-prestart-ns")) {
       container =
           ns.run(
               () -> {
+                opThread[0] = Thread.currentThread().getName();
                 client.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
                 return threadNetns();
               });
@@ -97,15 +101,19 @@ class PrestartNamespacesIsolatedTest {
         .as("the operation in the container's namespace had its plugins started ahead there")
         .containsOnly(container)
         .hasSize(2);
+    assertThat(starts.threads)
+        .as("by its own thread: no prestart thread was born in the container's namespace")
+        .containsOnly(opThread[0]);
 
-    // Within the threads' 10 s of idleness: the threads born in the container's namespace are
-    // idle and take the next operation's starts first.
     starts.namespaces.clear();
+    starts.threads.clear();
     client.add(list, Attachment.builder("c2", "eth0").netns("/x").build());
 
     assertThat(starts.namespaces)
-        .as("no plugin of the operation outside was started ahead in the container's namespace")
-        .allMatch(host::equals);
+        .as("the operation outside had its plugins started ahead in its own namespace")
+        .containsOnly(host)
+        .hasSize(2);
+    assertThat(starts.threads).allMatch(t -> t.startsWith("jcni-prestart-"));
     assertThat(Files.readAllLines(log)).hasSize(6);
   }
 }
