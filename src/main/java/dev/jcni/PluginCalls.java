@@ -124,22 +124,26 @@ final class PluginCalls {
 
   /**
    * The identities of the calling thread's namespaces ({@code /proc/thread-self/ns}), or the empty
-   * string when they cannot be read (then nothing is started ahead).
+   * string when they cannot be read (then the operation starts its processes ahead on its own
+   * thread, and a prestart thread starts none).
    */
   static String namespacesOfThisThread() {
+    return namespacesIn(Path.of("/proc/thread-self/ns"));
+  }
+
+  /** The identities of the namespaces listed in {@code dir}, or "" when they cannot be read. */
+  private static String namespacesIn(Path dir) {
     StringBuilder ids = new StringBuilder();
     try {
       for (String ns : NAMESPACES) {
-        ids.append(Files.readSymbolicLink(THREAD_NS.resolve(ns))).append(' ');
+        ids.append(Files.readSymbolicLink(dir.resolve(ns))).append(' ');
       }
     } catch (IOException | RuntimeException e) {
-      LOG.debug("cannot read this thread's namespaces: {}", e.toString());
+      LOG.debug("cannot read the namespaces in {}: {}", dir, e.toString());
       return "";
     }
     return ids.toString();
   }
-
-  private static final Path THREAD_NS = Path.of("/proc/thread-self/ns");
 
   /**
    * The namespaces of the process's main thread ({@code /proc/self/ns}), read once. Only an
@@ -150,22 +154,12 @@ final class PluginCalls {
   private static String processNamespaces() {
     String ids = processNamespaces;
     if (ids == null) {
-      StringBuilder b = new StringBuilder();
-      try {
-        for (String ns : NAMESPACES) {
-          b.append(Files.readSymbolicLink(PROCESS_NS.resolve(ns))).append(' ');
-        }
-        ids = b.toString();
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("cannot read the process's namespaces: {}", e.toString());
-        ids = "";
-      }
+      ids = namespacesIn(Path.of("/proc/self/ns"));
       processNamespaces = ids;
     }
     return ids;
   }
 
-  private static final Path PROCESS_NS = Path.of("/proc/self/ns");
   private static volatile String processNamespaces;
 
   PluginPath path() {
@@ -508,10 +502,7 @@ final class PluginCalls {
         return Prepared.NOTHING;
       }
       PrestartedPlugin process = null;
-      if (prestart && closed) {
-        prestart = false; // the operation ended during the lookup
-      }
-      if (prestart) {
+      if (prestart && !closed) { // closed: the operation ended during the lookup
         try {
           process =
               executor
