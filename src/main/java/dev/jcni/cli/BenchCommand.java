@@ -179,10 +179,7 @@ final class BenchCommand implements Command {
       line.put("threads", threads);
       line.put("total_ms", round((end - start) / 1e6));
       line.put("us_per_op", round((end - start) / 1000.0 / pairs));
-      line.put("warmup_pairs", warm.pairs);
-      if (warm.settled != null) {
-        line.put("jit_settled", warm.settled);
-      }
+      warm.describeIn(line);
       if (jitMs >= 0) {
         line.put("jit_ms", jitMs);
       }
@@ -238,10 +235,7 @@ final class BenchCommand implements Command {
     line.put("plugins", list.plugins().size());
     line.put("total_ms", round((end - start) / 1e6));
     line.put("us_per_attachment", round((end - start) / 1000.0 / count));
-    line.put("warmup_pairs", warm.pairs);
-    if (warm.settled != null) {
-      line.put("jit_settled", warm.settled);
-    }
+    warm.describeIn(line);
     call.out().println(new String(Json.compact(line), java.nio.charset.StandardCharsets.UTF_8));
     return report.succeeded() && report.deleted().size() == count
         ? ExitCode.OK
@@ -285,7 +279,15 @@ final class BenchCommand implements Command {
    * How many untimed pairs ran per worker, and (for {@link #AUTO}) whether the JIT was quiet at
    * the end ({@code null}: not known).
    */
-  private record Warmup(int pairs, Boolean settled) {}
+  private record Warmup(int pairs, Boolean settled) {
+    /** Adds {@code warmup_pairs}, and {@code jit_settled} where known, to a result line. */
+    void describeIn(ObjectNode line) {
+      line.put("warmup_pairs", pairs);
+      if (settled != null) {
+        line.put("jit_settled", settled);
+      }
+    }
+  }
 
   /** Runs the untimed pairs: exactly {@code warmup} per worker, or {@link AutoWarmup}'s blocks. */
   private static Warmup warmUp(
