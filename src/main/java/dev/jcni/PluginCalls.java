@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -318,13 +319,18 @@ final class PluginCalls {
       PluginEvent event = new PluginEvent(op, verb, index, plugin.type());
       notifyStarted(event);
       long start = System.nanoTime();
+      // The call's deadline covers all of it: a wait for its process started ahead too.
+      Deadline callDeadline = Deadline.after(deadline);
       CniException failure = null;
       Pending pendingCall = pending.remove(index);
       PrestartedPlugin process = null;
       try {
         LocatedPlugin located = null;
         if (pendingCall != null) {
-          Prepared prepared = await(pendingCall.ready);
+          Prepared prepared = await(pendingCall.ready, callDeadline);
+          if (prepared == null) {
+            throw startAheadNotThere(plugin, deadline, start);
+          }
           if (pendingCall.type.equals(plugin.type())) {
             located = prepared.plugin;
             process = prepared.process;
@@ -350,7 +356,7 @@ final class PluginCalls {
               located,
               invocation,
               options.withDeadline(deadline),
-              Deadline.after(deadline),
+              callDeadline,
               owned,
               prepareNext);
         } finally {
@@ -394,6 +400,27 @@ final class PluginCalls {
       lastPrepared = CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * The call's process, started ahead, was not there by the call's deadline: the start hangs
+     * (an exec from a file system that does not answer, say). The plugin is looked up again to
+     * name it; a look-up that fails now reports that instead.
+     */
+    private PluginLaunchException startAheadNotThere(
+        PluginConfig plugin, Duration deadline, long start) throws CniException {
+      LocatedPlugin where = path.find(plugin.type());
+      return new PluginLaunchException(
+          plugin.type(),
+          where.path(),
+          verb,
+          "its process, started ahead while the plugin before it ran, was still not there when"
+              + " the call's "
+              + PluginExecutionException.format(deadline)
+              + " deadline passed",
+          OptionalInt.empty(),
+          Duration.ofNanos(System.nanoTime() - start),
+          null);
+    }
+
     /** Whether a preparation is over and gave {@link Prepared#NOTHING}. */
     private boolean gaveNothing(CompletableFuture<Prepared> ready) {
       return ready.isDone()
@@ -409,14 +436,19 @@ final class PluginCalls {
 
     /**
      * What a preparation gave, waiting for it if it is still under way (a process start, well
-     * under a millisecond). When the wait is interrupted, the process is killed once it is there.
+     * under a millisecond), at most until the call's deadline; {@code null} when it was not over
+     * by then. When the wait is interrupted or runs out, the process is killed once it is there.
      */
-    private Prepared await(CompletableFuture<Prepared> ready) throws InterruptedException {
+    private Prepared await(CompletableFuture<Prepared> ready, Deadline deadline)
+        throws InterruptedException {
       try {
-        return ready.get();
+        return ready.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         discards.add(ready.thenAccept(Prepared::discard));
         throw e;
+      } catch (TimeoutException e) {
+        discards.add(ready.thenAccept(Prepared::discard));
+        return null;
       } catch (ExecutionException e) {
         LOG.debug("{} preparation failed", op.where(), e.getCause());
         return Prepared.NOTHING;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.internal.json.Json;
+import dev.jcni.invoke.ExecOptions;
 import dev.jcni.invoke.HookedPrestarts;
 import dev.jcni.invoke.PosixSpawnLauncher;
 import dev.jcni.invoke.ProcessBuilderLauncher;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -324,6 +326,38 @@ class CniClientPrestartTest extends CniClientTest {
       assertThat(children()).as("b's process was killed before the ADD returned").isZero();
       assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
     } finally {
+      later.shutdownNow();
+    }
+  }
+
+  @Test
+  void aStartAheadThatHangsFailsTheCallAtItsDeadline() throws Exception {
+    HeldStarts starts = new HeldStarts();
+    CniClient c =
+        onTestPlugins(builder())
+            .launcher(starts)
+            .execOptions(ExecOptions.builder().deadline(Duration.ofMillis(400)).build())
+            .build();
+    NetworkConfigList list = timed("net1", "", "");
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    try {
+      // b's start is held well past b's deadline; the ADD waits for it only that long, then for
+      // the held start to end (at most five seconds) so that it can kill b's process.
+      later.schedule(starts.go::countDown, 2500, TimeUnit.MILLISECONDS);
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> c.add(list, Attachment.builder("c1", "eth0").netns("/x").build()))
+          .isInstanceOf(PluginLaunchException.class)
+          .hasMessageContaining("timed-recorder")
+          .hasMessageContaining("started ahead")
+          .hasMessageContaining("400 ms deadline");
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+      assertThat(starts.entered.getCount()).as("plugin b's start was under way").isZero();
+      assertThat(tookMs).as("the ADD waited for the held start to end").isGreaterThan(2000);
+      assertThat(children()).as("b's process was killed before the ADD returned").isZero();
+      assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
+    } finally {
+      starts.go.countDown();
       later.shutdownNow();
     }
   }
