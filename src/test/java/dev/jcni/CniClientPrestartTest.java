@@ -278,8 +278,17 @@ class CniClientPrestartTest extends CniClientTest {
    */
   private static final class HeldStarts extends HookedPrestarts {
     final CountDownLatch go = new CountDownLatch(1);
-    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch entered;
     final List<String> threads = new CopyOnWriteArrayList<>();
+
+    HeldStarts() {
+      this(1);
+    }
+
+    /** Starts held until {@link #go}; {@link #entered} opens once {@code starts} are held. */
+    HeldStarts(int starts) {
+      entered = new CountDownLatch(starts);
+    }
 
     @Override
     protected void beforePrestart() throws IOException {
@@ -360,6 +369,84 @@ class CniClientPrestartTest extends CniClientTest {
       starts.go.countDown();
       later.shutdownNow();
     }
+  }
+
+  @Test
+  void anOperationInterruptedWhileItWaitsToKillAStartUnderWayStillKillsItAndKeepsTheInterrupt()
+      throws Exception {
+    HeldStarts starts = new HeldStarts();
+    CniClient c = onTestPlugins(builder()).launcher(starts).build();
+    // a sleeps, so that b's start is surely under way (and held) when a fails
+    NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\",\"failOn\":\"ADD\"", "");
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+    Thread op =
+        new Thread(
+            () -> {
+              try {
+                c.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              interruptedAfter.set(Thread.currentThread().isInterrupted());
+            });
+    op.start();
+    assertThat(starts.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(1500); // a (0.2 s) has failed by now; the ADD waits to kill b's process
+    op.interrupt();
+    Thread.sleep(300);
+    assertThat(op.isAlive()).as("the interrupt did not cut the wait short").isTrue();
+    starts.go.countDown();
+    op.join(10_000);
+
+    assertThat(op.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(PluginErrorException.class);
+    assertThat(interruptedAfter.get()).as("the interrupt was set again").isTrue();
+    assertThat(children()).as("b's process was killed and reaped").isZero();
+    assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
+  }
+
+  @Test
+  void aStartAheadFindingEveryPrestartThreadBusyRunsOnTheOperationsThread() throws Exception {
+    int operations = 17; // one more than the prestart threads
+    HeldStarts starts = new HeldStarts(operations);
+    CniClient c = onTestPlugins(builder()).launcher(starts).build();
+    NetworkConfigList list = timed("net1", "", "");
+    List<Thread> ops = new ArrayList<>();
+    List<Throwable> thrown = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < operations; i++) {
+      Attachment a = Attachment.builder("c" + i, "eth0").netns("/x").build();
+      Thread op =
+          new Thread(
+              () -> {
+                try {
+                  c.add(list, a);
+                } catch (Throwable t) {
+                  thrown.add(t);
+                }
+              },
+              "op-" + i);
+      ops.add(op);
+      op.start();
+    }
+    try {
+      assertThat(starts.entered.await(20, TimeUnit.SECONDS))
+          .as("every operation's start ahead is held at once")
+          .isTrue();
+    } finally {
+      starts.go.countDown();
+    }
+    for (Thread op : ops) {
+      op.join(20_000);
+      assertThat(op.isAlive()).isFalse();
+    }
+
+    assertThat(thrown).isEmpty();
+    assertThat(starts.threads.stream().filter(t -> t.startsWith("jcni-prestart-")).distinct())
+        .hasSize(operations - 1);
+    assertThat(starts.threads.stream().filter(t -> t.startsWith("op-"))).hasSize(1);
+    assertThat(records()).hasSize(2 * operations);
+    assertThat(children()).isZero();
   }
 
   @Test
