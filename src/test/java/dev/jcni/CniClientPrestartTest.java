@@ -184,6 +184,15 @@ class CniClientPrestartTest extends CniClientTest {
   /** Starts ADD of {@code list} for container c1 on a thread of its own; what it throws is kept. */
   private static Thread addOnItsOwnThread(
       CniClient c, NetworkConfigList list, AtomicReference<Throwable> thrown) {
+    return addOnItsOwnThread(c, list, thrown, new AtomicReference<>());
+  }
+
+  /** The same, keeping too whether the thread's interrupt status was set when the ADD was over. */
+  private static Thread addOnItsOwnThread(
+      CniClient c,
+      NetworkConfigList list,
+      AtomicReference<Throwable> thrown,
+      AtomicReference<Boolean> interruptedAfter) {
     Thread op =
         new Thread(
             () -> {
@@ -192,6 +201,7 @@ class CniClientPrestartTest extends CniClientTest {
               } catch (Throwable t) {
                 thrown.set(t);
               }
+              interruptedAfter.set(Thread.currentThread().isInterrupted());
             });
     op.start();
     return op;
@@ -398,17 +408,7 @@ class CniClientPrestartTest extends CniClientTest {
     NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\",\"failOn\":\"ADD\"", "");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
-    Thread op =
-        new Thread(
-            () -> {
-              try {
-                c.add(list, Attachment.builder("c1", "eth0").netns("/x").build());
-              } catch (Throwable t) {
-                thrown.set(t);
-              }
-              interruptedAfter.set(Thread.currentThread().isInterrupted());
-            });
-    op.start();
+    Thread op = addOnItsOwnThread(c, list, thrown, interruptedAfter);
     assertThat(starts.entered.await(10, TimeUnit.SECONDS)).isTrue();
     Thread.sleep(1500); // a (0.2 s) has failed by now; the ADD waits to kill b's process
     op.interrupt();
