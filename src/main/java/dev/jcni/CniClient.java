@@ -945,8 +945,8 @@ public final class CniClient {
      *
      * <p>A process takes per-thread attributes from the thread that creates it, and a thread from
      * the thread that created it. Only an operation whose thread is in the process's own
-     * namespaces (network, mount, user, PID for children, UTS, IPC, cgroup) uses the prestart
-     * threads, so every prestart thread is born in those; an operation run inside another
+     * namespaces (network, mount, user, PID and time for children, UTS, IPC, cgroup) uses the
+     * prestart threads, so every prestart thread is born in those; an operation run inside another
      * namespace (a container's, through {@link dev.jcni.netns.NetworkNamespace#run}, say) starts
      * its processes ahead on its own thread. Other per-thread attributes (nice value, CPU
      * affinity, capabilities, no_new_privs, seccomp filters) of a process started ahead come from

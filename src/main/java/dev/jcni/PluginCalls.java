@@ -14,6 +14,7 @@ import dev.jcni.invoke.PrestartedPlugin;
 import dev.jcni.invoke.Verb;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,9 +120,13 @@ final class PluginCalls {
     }
   }
 
-  /** The namespaces a process started by the calling thread would be in. */
-  private static final List<String> NAMESPACES =
-      List.of("net", "mnt", "user", "pid_for_children", "uts", "ipc", "cgroup");
+  /**
+   * The namespaces a process started by the calling thread would be in ({@code time_for_children}
+   * is missing before Linux 5.6, and read as absent there).
+   */
+  static final List<String> NAMESPACES =
+      List.of(
+          "net", "mnt", "user", "pid_for_children", "uts", "ipc", "cgroup", "time_for_children");
 
   /**
    * The identities of the calling thread's namespaces ({@code /proc/thread-self/ns}), or the empty
@@ -132,12 +137,23 @@ final class PluginCalls {
     return namespacesIn(Path.of("/proc/thread-self/ns"));
   }
 
-  /** The identities of the namespaces listed in {@code dir}, or "" when they cannot be read. */
-  private static String namespacesIn(Path dir) {
+  /**
+   * The identities of the namespaces listed in {@code dir}, one missing link (a kind of namespace
+   * this kernel does not have) read as {@code -}, or "" when they cannot be read.
+   */
+  static String namespacesIn(Path dir) {
     StringBuilder ids = new StringBuilder();
     try {
       for (String ns : NAMESPACES) {
-        ids.append(Files.readSymbolicLink(dir.resolve(ns))).append(' ');
+        Path link = dir.resolve(ns);
+        try {
+          ids.append(Files.readSymbolicLink(link)).append(' ');
+        } catch (NoSuchFileException e) {
+          if (!Files.isDirectory(dir)) {
+            throw e;
+          }
+          ids.append("- ");
+        }
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("cannot read the namespaces in {}: {}", dir, e.toString());
