@@ -336,6 +336,24 @@ class ResultCacheTest {
   }
 
   @Test
+  void aDanglingLinkWhereAnEntryBelongsIsRefusedNotReplaced() throws Exception {
+    Path cacheDir = dir.resolve("cache");
+    Files.createDirectories(cacheDir.resolve("results"));
+    Path target = dir.resolve("not-yet-there.json");
+    Path link = Files.createSymbolicLink(cacheDir.resolve("results/net1-c1-eth0"), target);
+    ResultCache cache = ResultCache.open(cacheDir);
+    AttachmentKey key = AttachmentKey.of("net1", "c1", "eth0");
+
+    assertThatThrownBy(() -> cache.put(entry(key, "x")))
+        .isInstanceOfSatisfying(
+            CacheException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNSAFE_PATH))
+        .hasMessageContaining("net1-c1-eth0")
+        .hasMessageContaining("symbolic link");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
   void neverFollowsAnEntryThatLinksOutsideTheCache() throws Exception {
     Path outside = dir.resolve("outside.json");
     byte[] secret = CacheEntryFormat.encode(entry(AttachmentKey.of("net1", "c1", "eth0"), "s"));

@@ -51,6 +51,9 @@ public final class LibC {
   private static final long MS_SHARED = 1L << 20;
   private static final int MNT_DETACH = 2;
   private static final long NS_GET_NSTYPE = 0xb703; // _IO(0xb7, 0x3), linux/nsfs.h
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final int F_OK = 0;
 
   /** The namespace types of {@code linux/sched.h}, by their {@code CLONE_NEW*} flag. */
   private static final Map<Integer, String> NAMESPACE_TYPES =
@@ -136,6 +139,45 @@ public final class LibC {
    */
   public static void setNetworkNamespace(int fd) throws ErrnoException {
     check(Calls.setns(fd, CLONE_NEWNET), "setns(" + fd + ", CLONE_NEWNET)");
+  }
+
+  /** {@code faccessat}, linked on its own so that it needs nothing else of the C library. */
+  private static final class Access {
+    static final boolean LINKED = link();
+
+    private Access() {}
+
+    static native int faccessat(int dirfd, byte[] path, int mode, int flags);
+
+    private static boolean link() {
+      try {
+        Native.register(Access.class, Platform.C_LIBRARY_NAME);
+        return true;
+      } catch (LinkageError e) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Whether nothing at all, not even a symbolic link, is at {@code path}, told without the two
+   * exceptions that {@link java.nio.file.Files} throws for a missing file: a cheap probe for a path
+   * that is usually absent ({@code faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW)}, {@code
+   * ENOENT}).
+   *
+   * @param path the path to probe
+   * @return {@code true} only when the kernel said no such file; {@code false} when something is
+   *     there, and whenever it cannot tell (another error, a path that is no file name, or JNA not
+   *     available): the caller then looks the usual way
+   */
+  public static boolean certainlyAbsent(Path path) {
+    try {
+      return Access.LINKED
+          && Access.faccessat(AT_FDCWD, cString(path), F_OK, AT_SYMLINK_NOFOLLOW) == -1
+          && Native.getLastError() == ENOENT;
+    } catch (LinkageError | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**
