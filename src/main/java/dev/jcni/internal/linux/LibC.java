@@ -67,28 +67,6 @@ public final class LibC {
           Map.entry(0x20000000, "pid"),
           Map.entry(CLONE_NEWNET, "network"));
 
-  // errno-base.h: the same numbers on every Linux architecture.
-  private static final Map<Integer, String> ERRNO_NAMES =
-      Map.ofEntries(
-          Map.entry(EPERM, "EPERM"),
-          Map.entry(ENOENT, "ENOENT"),
-          Map.entry(3, "ESRCH"),
-          Map.entry(4, "EINTR"),
-          Map.entry(5, "EIO"),
-          Map.entry(9, "EBADF"),
-          Map.entry(12, "ENOMEM"),
-          Map.entry(EACCES, "EACCES"),
-          Map.entry(16, "EBUSY"),
-          Map.entry(EEXIST, "EEXIST"),
-          Map.entry(20, "ENOTDIR"),
-          Map.entry(21, "EISDIR"),
-          Map.entry(EINVAL, "EINVAL"),
-          Map.entry(23, "ENFILE"),
-          Map.entry(24, "EMFILE"),
-          Map.entry(25, "ENOTTY"),
-          Map.entry(28, "ENOSPC"),
-          Map.entry(30, "EROFS"));
-
   private static final Charset FILE_NAME_CHARSET = lookUpFileNameCharset();
 
   private LibC() {}
@@ -281,12 +259,11 @@ public final class LibC {
    * @return the description
    */
   public static String describe(int errno) {
-    String name = ERRNO_NAMES.get(errno);
     String text = Calls.strerror(errno);
     if (text == null || text.isEmpty()) {
       text = "error";
     }
-    return text + " (" + (name != null ? name : "errno " + errno) + ")";
+    return text + " (" + ErrnoNames.name(errno) + ")";
   }
 
   private static void check(int result, String call) throws ErrnoException {

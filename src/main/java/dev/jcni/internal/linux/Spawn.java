@@ -5,7 +5,6 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -75,32 +74,6 @@ public final class Spawn {
   private static final int FILE_ACTIONS_SIZE = 256;
   private static final int ATTR_SIZE = 1024;
   private static final int SIGSET_SIZE = 128;
-
-  private static final Map<Integer, String> ERRNO_NAMES =
-      Map.ofEntries(
-          Map.entry(1, "EPERM"),
-          Map.entry(2, "ENOENT"),
-          Map.entry(ESRCH, "ESRCH"),
-          Map.entry(EINTR, "EINTR"),
-          Map.entry(5, "EIO"),
-          Map.entry(7, "E2BIG"),
-          Map.entry(8, "ENOEXEC"),
-          Map.entry(9, "EBADF"),
-          Map.entry(10, "ECHILD"),
-          Map.entry(EAGAIN, "EAGAIN"),
-          Map.entry(12, "ENOMEM"),
-          Map.entry(13, "EACCES"),
-          Map.entry(14, "EFAULT"),
-          Map.entry(20, "ENOTDIR"),
-          Map.entry(21, "EISDIR"),
-          Map.entry(22, "EINVAL"),
-          Map.entry(23, "ENFILE"),
-          Map.entry(24, "EMFILE"),
-          Map.entry(26, "ETXTBSY"),
-          Map.entry(EPIPE, "EPIPE"),
-          Map.entry(36, "ENAMETOOLONG"),
-          Map.entry(ENOSYS, "ENOSYS"),
-          Map.entry(40, "ELOOP"));
 
   private static volatile boolean pidfdUnavailable;
 
@@ -608,7 +581,7 @@ public final class Spawn {
    * @return the description
    */
   public static String describe(int errno) {
-    return strerror(errno) + " (" + ERRNO_NAMES.getOrDefault(errno, "errno " + errno) + ")";
+    return strerror(errno) + " (" + ErrnoNames.name(errno) + ")";
   }
 
   /**
