@@ -34,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The operations of the facade against real executables (testdata/plugins/recorder). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CniClientTest {
-  static final Path PLUGINS =
-      Path.of(System.getProperty("jcni.testdata", "testdata"), "plugins").toAbsolutePath();
+  static final Path PLUGINS = TestData.PLUGINS;
 
   @TempDir Path tmp;
   Path log;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jcni.Attachment;
 import dev.jcni.CniClient;
+import dev.jcni.TestData;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.invoke.HookedPrestarts;
 import java.io.IOException;
@@ -25,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @org.junit.jupiter.api.Tag("isolated")
 class PrestartNamespacesIsolatedTest {
-  static final Path PLUGINS =
-      Path.of(System.getProperty("jcni.testdata", "testdata"), "plugins").toAbsolutePath();
+  static final Path PLUGINS = TestData.PLUGINS;
 
   @TempDir Path tmp;
 

@@ -9,6 +9,7 @@ import dev.jcni.CniClient;
 import dev.jcni.GcReport;
 import dev.jcni.PluginErrorException;
 import dev.jcni.PluginTimeoutException;
+import dev.jcni.TestData;
 import dev.jcni.cache.AttachmentKey;
 import dev.jcni.capability.CapabilityArgs;
 import dev.jcni.internal.json.Json;
@@ -38,8 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ContainerNetworkingTest {
-  static final Path PLUGINS =
-      Path.of(System.getProperty("jcni.testdata", "testdata"), "plugins").toAbsolutePath();
+  static final Path PLUGINS = TestData.PLUGINS;
 
   @TempDir Path tmp;
   Path netD;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jcni.NetnsException;
 import dev.jcni.PluginErrorException;
+import dev.jcni.TestData;
 import dev.jcni.netns.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("isolated")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CniSandboxIsolatedTest {
-  private static final Path PLUGINS =
-      Path.of(System.getProperty("jcni.testdata", "testdata"), "plugins").toAbsolutePath();
+  private static final Path PLUGINS = TestData.PLUGINS;
 
   @TempDir Path tmp;
   private Path root;

@@ -2,6 +2,7 @@ package dev.jcni.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jcni.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The checks that decide whether a sandbox can be made, each with the reason it gives. */
 class SandboxEnvironmentTest {
-  private static final Path PLUGINS =
-      Path.of(System.getProperty("jcni.testdata", "testdata"), "plugins").toAbsolutePath();
+  private static final Path PLUGINS = TestData.PLUGINS;
 
   @TempDir Path tmp;
 

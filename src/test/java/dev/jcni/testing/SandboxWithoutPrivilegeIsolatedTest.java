@@ -2,6 +2,7 @@ package dev.jcni.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jcni.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("isolated")
 class SandboxWithoutPrivilegeIsolatedTest {
-  private static final Path PLUGINS =
-      Path.of(System.getProperty("jcni.testdata", "testdata"), "plugins").toAbsolutePath();
+  private static final Path PLUGINS = TestData.PLUGINS;
 
   @TempDir Path tmp;
 
