@@ -335,15 +335,15 @@ final class PluginCalls {
       PluginEvent event = new PluginEvent(op, verb, index, plugin.type());
       notifyStarted(event);
       long start = System.nanoTime();
-      // The call's deadline covers all of it: a wait for its process started ahead too.
-      Deadline callDeadline = Deadline.after(deadline);
+      // A wait for the call's process started ahead ends by the call's deadline too.
+      Deadline startAheadDeadline = Deadline.after(deadline);
       CniException failure = null;
       Pending pendingCall = pending.remove(index);
       PrestartedPlugin process = null;
       try {
         LocatedPlugin located = null;
         if (pendingCall != null) {
-          Prepared prepared = await(pendingCall.ready, callDeadline);
+          Prepared prepared = await(pendingCall.ready, startAheadDeadline);
           if (prepared == null) {
             throw startAheadNotThere(plugin, deadline, start);
           }
@@ -372,7 +372,7 @@ final class PluginCalls {
               located,
               invocation,
               options.withDeadline(deadline),
-              callDeadline,
+              Deadline.after(deadline),
               owned,
               prepareNext);
         } finally {

@@ -482,4 +482,38 @@ class CniClientTest {
         .containsExactly("start ADD c1", "plugin ADD 0", "plugin ADD 1", "end ADD ok");
     assertThat(Verb.ADD.command()).isEqualTo("ADD");
   }
+
+  @Test
+  void aCallWaitingForItsTurnUnderTheCapDoesNotSpendItsDeadlineWaiting() throws Exception {
+    CniClient capped =
+        onTestPlugins(builder())
+            .maxConcurrentPlugins(1)
+            .execOptions(
+                dev.jcni.invoke.ExecOptions.builder()
+                    .deadline(java.time.Duration.ofMillis(2000))
+                    .build())
+            .build();
+    // One plugin that sleeps 1.2 s: the second ADD waits about that long for its turn, then
+    // runs as long; 2.4 s in all, more than the deadline, which counts from the turn.
+    NetworkConfigList list =
+        NetworkConfigList.parse(
+            ("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":[{\"type\":"
+                    + "\"timed-recorder\",\"recordTo\":\"" + log + "\",\"sleep\":\"1.2\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> first = pool.submit(() -> capped.add(list, attachment("c1")));
+      Future<?> second = pool.submit(() -> capped.add(list, attachment("c2")));
+      first.get(20, TimeUnit.SECONDS);
+      second.get(20, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<JsonNode> r = calls();
+    assertThat(r).hasSize(2);
+    assertThat(r.get(1).get("start").asLong())
+        .as("the calls ran one after the other")
+        .isGreaterThan(r.get(0).get("end").asLong());
+  }
 }
