@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
@@ -299,6 +300,8 @@ final class PluginCalls {
     private final List<PluginConfig> plugins;
     private final boolean reverse;
     private final Map<Integer, Pending> pending = new HashMap<>();
+    /** The plugins looked up ahead, by position, as soon as found (written by prestart threads). */
+    private final Map<Integer, LocatedPlugin> foundAhead = new ConcurrentHashMap<>();
     /** The preparation started last: the next one starts after it, in call order. */
     private CompletableFuture<Prepared> lastPrepared = CompletableFuture.completedFuture(null);
     /** Set when the operation ends: preparations not yet begun then do nothing. */
@@ -335,7 +338,9 @@ final class PluginCalls {
       PluginEvent event = new PluginEvent(op, verb, index, plugin.type());
       notifyStarted(event);
       long start = System.nanoTime();
-      // A wait for the call's process started ahead ends by the call's deadline too.
+      // A wait for the call's process being started ahead on a prestart thread ends by the
+      // call's deadline too. (A start on the operation's own thread, when the prestart threads
+      // are all busy or the operation is in other namespaces, blocks like any posix_spawn.)
       Deadline startAheadDeadline = Deadline.after(deadline);
       CniException failure = null;
       Pending pendingCall = pending.remove(index);
@@ -345,7 +350,7 @@ final class PluginCalls {
         if (pendingCall != null) {
           Prepared prepared = await(pendingCall.ready, startAheadDeadline);
           if (prepared == null) {
-            throw startAheadNotThere(plugin, deadline, start);
+            throw startAheadNotThere(index, plugin, deadline, start);
           }
           if (pendingCall.type.equals(plugin.type())) {
             located = prepared.plugin;
@@ -418,15 +423,16 @@ final class PluginCalls {
 
     /**
      * The call's process, started ahead, was not there by the call's deadline: the start hangs
-     * (an exec from a file system that does not answer, say). The plugin is looked up again to
-     * name it; a look-up that fails now reports that instead.
+     * (an exec from a file system that does not answer, say). The file system is not asked again:
+     * the plugin is named by the path its look-up ahead found, or by its type when that look-up
+     * itself did not return.
      */
     private PluginLaunchException startAheadNotThere(
-        PluginConfig plugin, Duration deadline, long start) throws CniException {
-      LocatedPlugin where = path.find(plugin.type());
+        int index, PluginConfig plugin, Duration deadline, long start) {
+      LocatedPlugin found = foundAhead.get(index);
       return new PluginLaunchException(
           plugin.type(),
-          where.path(),
+          found != null ? found.path() : Path.of(plugin.type()),
           verb,
           "its process, started ahead while the plugin before it ran, was still not there when"
               + " the call's "
@@ -549,6 +555,7 @@ final class PluginCalls {
             UntrustedText.visible(e.getMessage()));
         return Prepared.NOTHING;
       }
+      foundAhead.put(next, located);
       PrestartedPlugin process = null;
       if (prestart && !closed) { // closed: the operation ended during the lookup
         try {

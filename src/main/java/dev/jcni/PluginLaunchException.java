@@ -8,7 +8,8 @@ import java.util.OptionalInt;
 /**
  * The plugin file was found but could not be started: the kernel refused to execute it (for example
  * "text file busy" that outlasted the retries, "permission denied" on a {@code noexec} mount, or
- * "exec format error").
+ * "exec format error"), or, with prestarted plugins, its process being started ahead was not there
+ * by the call's deadline (the start hangs).
  */
 public final class PluginLaunchException extends PluginExecutionException {
   private static final long serialVersionUID = 1L;

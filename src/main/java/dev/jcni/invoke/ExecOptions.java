@@ -105,7 +105,10 @@ public final class ExecOptions {
     return toBuilder().deadline(deadline).build();
   }
 
-  /** The time a plugin call may take. */
+  /**
+   * The time a plugin call may take, from when its process may run. A client that prestarts
+   * plugins also waits at most this long for a process being started ahead, before the call.
+   */
   public Duration deadline() {
     return deadline;
   }

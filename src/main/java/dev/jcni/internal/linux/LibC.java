@@ -9,6 +9,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -145,10 +146,14 @@ public final class LibC {
    *
    * @param path the path to probe
    * @return {@code true} only when the kernel said no such file; {@code false} when something is
-   *     there, and whenever it cannot tell (another error, a path that is no file name, or JNA not
-   *     available): the caller then looks the usual way
+   *     there, and whenever it cannot tell (another error, a path that is no file name, a path of
+   *     another file system than the default one, or JNA not available): the caller then looks the
+   *     usual way
    */
   public static boolean certainlyAbsent(Path path) {
+    if (path.getFileSystem() != FileSystems.getDefault()) {
+      return false; // a Jimfs or zip path: the kernel knows nothing of it
+    }
     try {
       return Access.LINKED
           && Access.faccessat(AT_FDCWD, cString(path), F_OK, AT_SYMLINK_NOFOLLOW) == -1

@@ -2,8 +2,11 @@ package dev.jcni.internal.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +33,19 @@ class LibCAbsentTest {
     assertThat(LibC.certainlyAbsent(dangling))
         .as("the link itself is there, though what it names is not")
         .isFalse();
+  }
+
+  @Test
+  void aPathOfAnotherFileSystemIsNeverCertainlyAbsent() throws Exception {
+    Path zip = dir.resolve("cache.zip");
+    try (FileSystem zipFs = FileSystems.newFileSystem(zip, Map.of("create", "true"))) {
+      Path missing = zipFs.getPath("/results/net1-c1-eth0");
+      assertThat(Files.exists(missing)).isFalse();
+      // the same string on the default file system is missing too, but says nothing of the zip
+      assertThat(LibC.certainlyAbsent(Path.of(missing.toString()))).isTrue();
+
+      assertThat(LibC.certainlyAbsent(missing)).isFalse();
+    }
   }
 
   @Test
