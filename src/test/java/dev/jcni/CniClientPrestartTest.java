@@ -382,20 +382,25 @@ class CniClientPrestartTest extends CniClientTest {
     CniClient c =
         onTestPlugins(builder())
             .launcher(starts)
-            .execOptions(ExecOptions.builder().deadline(Duration.ofMillis(400)).build())
+            .execOptions(ExecOptions.builder().deadline(Duration.ofMillis(1500)).build())
             .build();
     NetworkConfigList list = timed("net1", "", "");
-    // b's start is held well past b's deadline; the ADD waits for it only that long, then for
-    // the held start to end (at most five seconds) so that it can kill b's process.
+    // b's start is held well past b's deadline; the call waits for it only that long, then the
+    // ADD waits for the held start to end (at most five seconds) so that it can kill b's process.
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    long tookMs = addWithStartsLetGoAfter(c, list, starts, 2500, thrown);
+    long tookMs = addWithStartsLetGoAfter(c, list, starts, 4000, thrown);
 
     assertThat(thrown.get())
-        .isInstanceOf(PluginLaunchException.class)
+        .isInstanceOfSatisfying(
+            PluginLaunchException.class,
+            e ->
+                assertThat(e.elapsed().orElseThrow().toMillis())
+                    .as("b's call gave up at its deadline, before the start was let go")
+                    .isBetween(1400L, 3500L))
         .hasMessageContaining("timed-recorder")
         .hasMessageContaining("started ahead")
-        .hasMessageContaining("400 ms deadline");
-    assertThat(tookMs).as("the ADD waited for the held start to end").isGreaterThan(2000);
+        .hasMessageContaining("1.500 s deadline");
+    assertThat(tookMs).as("the ADD waited for the held start to end").isGreaterThan(3500);
     assertOnlyAWasCalledAndBsProcessKilled(starts);
   }
 
@@ -403,14 +408,29 @@ class CniClientPrestartTest extends CniClientTest {
   void anOperationInterruptedWhileItWaitsToKillAStartUnderWayStillKillsItAndKeepsTheInterrupt()
       throws Exception {
     HeldStarts starts = new HeldStarts();
-    CniClient c = onTestPlugins(builder()).launcher(starts).build();
+    CountDownLatch aFailed = new CountDownLatch(1);
+    CniClient c =
+        onTestPlugins(builder())
+            .launcher(starts)
+            .listener(
+                new CniListener() {
+                  @Override
+                  public void pluginFinished(
+                      PluginEvent call, Duration elapsed, CniException failure) {
+                    if (call.index() == 0 && failure != null) {
+                      aFailed.countDown();
+                    }
+                  }
+                })
+            .build();
     // a sleeps, so that b's start is surely under way (and held) when a fails
     NetworkConfigList list = timed("net1", "\"sleep\":\"0.2\",\"failOn\":\"ADD\"", "");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
     Thread op = addOnItsOwnThread(c, list, thrown, interruptedAfter);
     assertThat(starts.entered.await(10, TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(1500); // a (0.2 s) has failed by now; the ADD waits to kill b's process
+    assertThat(aFailed.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(200); // the ADD is past plugin a, waiting to kill b's process
     op.interrupt();
     Thread.sleep(300);
     assertThat(op.isAlive()).as("the interrupt did not cut the wait short").isTrue();

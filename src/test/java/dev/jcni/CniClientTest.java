@@ -490,15 +490,15 @@ class CniClientTest {
             .maxConcurrentPlugins(1)
             .execOptions(
                 dev.jcni.invoke.ExecOptions.builder()
-                    .deadline(java.time.Duration.ofMillis(2000))
+                    .deadline(java.time.Duration.ofMillis(3000))
                     .build())
             .build();
-    // One plugin that sleeps 1.2 s: the second ADD waits about that long for its turn, then
-    // runs as long; 2.4 s in all, more than the deadline, which counts from the turn.
+    // One plugin that sleeps 2 s: the second ADD waits about that long for its turn, then runs
+    // as long; 4 s in all, more than the deadline, which counts from the turn.
     NetworkConfigList list =
         NetworkConfigList.parse(
             ("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":[{\"type\":"
-                    + "\"timed-recorder\",\"recordTo\":\"" + log + "\",\"sleep\":\"1.2\"}]}")
+                    + "\"timed-recorder\",\"recordTo\":\"" + log + "\",\"sleep\":\"2\"}]}")
                 .getBytes(StandardCharsets.UTF_8));
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
