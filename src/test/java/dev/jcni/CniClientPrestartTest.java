@@ -209,9 +209,15 @@ class CniClientPrestartTest extends CniClientTest {
 
   /** A client that prestarts two ahead, with the test plugins and those of {@code own}. */
   private CniClient prestartingWith(Path own) throws CniException {
+    return prestartingWith(own, CniListener.NONE);
+  }
+
+  /** The same, telling {@code listener}. */
+  private CniClient prestartingWith(Path own, CniListener listener) throws CniException {
     return onTestPlugins(CniClient.builder())
         .pluginDirectories(List.of(PLUGINS, own))
         .prestartPlugins(2)
+        .listener(listener)
         .build();
   }
 
@@ -252,18 +258,31 @@ class CniClientPrestartTest extends CniClientTest {
   void aPluginInstalledAfterItsLookAheadFailedRunsAndTheStartsAfterItResume() throws Exception {
     Path own = Files.createDirectory(tmp.resolve("own-plugins"));
     Path marker = startMarkerIn(own);
-    CniClient c = prestartingWith(own);
+    CountDownLatch aStarting = new CountDownLatch(1);
+    CniClient c =
+        prestartingWith(
+            own,
+            new CniListener() {
+              @Override
+              public void pluginStarted(PluginEvent call) {
+                if (call.index() == 0) {
+                  aStarting.countDown();
+                }
+              }
+            });
     String conf =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
             + "{\"type\":\"timed-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"a\","
-            + "\"sleep\":\"0.8\"},"
+            + "\"sleep\":\"2\"},"
             + "{\"type\":\"late-recorder\",\"recordTo\":\"" + log + "\",\"tag\":\"b\","
             + "\"sleep\":\"0.4\"},"
             + "{\"type\":\"start-marker\"}]}";
     NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread op = addOnItsOwnThread(c, list, thrown);
-    Thread.sleep(300); // a sleeps; b's look-ahead found nothing, which stopped c's start too
+    assertThat(aStarting.await(10, TimeUnit.SECONDS)).isTrue();
+    // b's look-ahead comes right after a has its stdin, milliseconds after; a then sleeps 2 s
+    Thread.sleep(1000); // b's look-ahead found nothing, which stopped c's start too
     Path late = own.resolve("late-recorder");
     Files.copy(PLUGINS.resolve("timed-recorder"), own.resolve(".late-recorder"));
     Files.move(own.resolve(".late-recorder"), late);
