@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginPathTest {
   @TempDir Path tmp;
 
-  /** Strict mode refuses anything under /tmp (sticky, world-writable): use target/ instead. */
+  /** Strict mode refuses anything under /tmp (sticky, world-writable): see {@link #safeDir()}. */
   private Path safeDir;
 
   @AfterEach
@@ -39,10 +39,20 @@ class PluginPathTest {
     }
   }
 
+  /**
+   * A fresh directory whose ancestors strict mode accepts: under target/, or, when the checkout
+   * itself lies under a directory others may write (a clone in /tmp), under /run, root's own.
+   */
   private Path safeDir() throws IOException {
-    safeDir = Plugins.testdata().getParent().resolve("target/strict-" + UUID.randomUUID());
+    Path target = Plugins.testdata().getParent().resolve("target");
+    Path base =
+        StrictPermissions.forCurrentUser().problem(target) == null ? target : Path.of("/run");
+    safeDir = base.resolve("jcni-strict-" + UUID.randomUUID());
     Files.createDirectories(safeDir);
     Files.setPosixFilePermissions(safeDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(StrictPermissions.forCurrentUser().problem(safeDir))
+        .as("strict mode accepts the tests' own directory")
+        .isNull();
     return safeDir;
   }
 
