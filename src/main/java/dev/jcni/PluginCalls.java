@@ -338,17 +338,17 @@ final class PluginCalls {
       PluginEvent event = new PluginEvent(op, verb, index, plugin.type());
       notifyStarted(event);
       long start = System.nanoTime();
-      // A wait for the call's process being started ahead on a prestart thread ends by the
-      // call's deadline too. (A start on the operation's own thread, when the prestart threads
-      // are all busy or the operation is in other namespaces, blocks like any posix_spawn.)
-      Deadline startAheadDeadline = Deadline.after(deadline);
       CniException failure = null;
       Pending pendingCall = pending.remove(index);
       PrestartedPlugin process = null;
       try {
         LocatedPlugin located = null;
         if (pendingCall != null) {
-          Prepared prepared = await(pendingCall.ready, startAheadDeadline);
+          // A wait for the call's process being started ahead on a prestart thread ends by the
+          // call's deadline too. (A start on the operation's own thread, when the prestart
+          // threads are all busy or the operation is in other namespaces, blocks like any
+          // posix_spawn.)
+          Prepared prepared = await(pendingCall.ready, Deadline.after(deadline));
           if (prepared == null) {
             throw startAheadNotThere(index, plugin, deadline, start);
           }
@@ -415,7 +415,7 @@ final class PluginCalls {
       // Every preparation after the failed one is chained behind it, so gives nothing; those
       // still under way are dropped too (and anything they would hold is killed).
       for (Pending p : pending.values()) {
-        discards.add(p.ready.thenAccept(Prepared::discard));
+        discardWhenReady(p.ready);
       }
       pending.clear();
       lastPrepared = CompletableFuture.completedFuture(null);
@@ -443,6 +443,14 @@ final class PluginCalls {
           null);
     }
 
+    /**
+     * Kills what a preparation holds once it is over (at once when it is); {@link #close} waits
+     * for these.
+     */
+    private void discardWhenReady(CompletableFuture<Prepared> ready) {
+      discards.add(ready.thenAccept(Prepared::discard));
+    }
+
     /** Whether a preparation is over and gave {@link Prepared#NOTHING}. */
     private boolean gaveNothing(CompletableFuture<Prepared> ready) {
       return ready.isDone()
@@ -466,10 +474,10 @@ final class PluginCalls {
       try {
         return ready.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
-        discards.add(ready.thenAccept(Prepared::discard));
+        discardWhenReady(ready);
         throw e;
       } catch (TimeoutException e) {
-        discards.add(ready.thenAccept(Prepared::discard));
+        discardWhenReady(ready);
         return null;
       } catch (ExecutionException e) {
         LOG.debug("{} preparation failed", op.where(), e.getCause());
@@ -580,7 +588,7 @@ final class PluginCalls {
     public void close() {
       closed = true;
       for (Pending p : pending.values()) {
-        discards.add(p.ready.thenAccept(Prepared::discard));
+        discardWhenReady(p.ready);
       }
       pending.clear();
       CompletableFuture<Void> all =
