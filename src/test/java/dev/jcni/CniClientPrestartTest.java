@@ -153,12 +153,16 @@ class CniClientPrestartTest extends CniClientTest {
             + "{\"type\":\"no-such-plugin\"}]}";
     NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
 
-    assertThatThrownBy(
-            () -> client.add(list, Attachment.builder("c1", "eth0").netns("/x").build()))
-        .isInstanceOf(PluginNotFoundException.class)
-        .hasMessageContaining("no-such-plugin");
+    assertAddFailsOnTheMissingPlugin(client, list);
     assertThat(records()).extracting(n -> n.get("tag").asText()).containsExactly("a");
     assertThat(children()).isZero();
+  }
+
+  /** ADD of {@code list} for container c1 fails at its plugin {@code no-such-plugin}. */
+  private static void assertAddFailsOnTheMissingPlugin(CniClient c, NetworkConfigList list) {
+    assertThatThrownBy(() -> c.add(list, Attachment.builder("c1", "eth0").netns("/x").build()))
+        .isInstanceOf(PluginNotFoundException.class)
+        .hasMessageContaining("no-such-plugin");
   }
 
   /**
@@ -234,10 +238,7 @@ class CniClientPrestartTest extends CniClientTest {
             + "{\"type\":\"start-marker\"}]}";
     NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
 
-    assertThatThrownBy(
-            () -> c.add(list, Attachment.builder("c1", "eth0").netns("/x").build()))
-        .isInstanceOf(PluginNotFoundException.class)
-        .hasMessageContaining("no-such-plugin");
+    assertAddFailsOnTheMissingPlugin(c, list);
     assertThat(marker).as("the plugin after the missing one was never started").doesNotExist();
     assertThat(children()).isZero();
 
