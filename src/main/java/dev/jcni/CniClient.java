@@ -926,12 +926,12 @@ public final class CniClient {
      * processes created, one after the other, with their final program, arguments and environment,
      * on a daemon thread of the client ({@code jcni-prestart-N}, ending after 10 s without work),
      * so that the operation's own thread goes on watching the running plugin. The processes load
-     * while it works; each waits in its first
-     * read of stdin and is given its configuration only when its turn comes, after the plugins
-     * before it succeeded. When a plugin fails, or the operation ends otherwise, the waiting
-     * processes are killed with {@code SIGKILL} before they were given anything. Plugins still act
-     * strictly one after the other; what overlaps is process creation and program loading, which
-     * is most of a plugin call's cost (see {@code docs/benchmarks.md}).
+     * while it works; each waits in its first read of stdin and is given its configuration only
+     * when its turn comes, after the plugins before it succeeded. When a plugin fails, or the
+     * operation ends otherwise, the waiting processes are killed with {@code SIGKILL} before they
+     * were given anything. Plugins still act strictly one after the other; what overlaps is process
+     * creation and program loading, which is most of a plugin call's cost (see {@code
+     * docs/benchmarks.md}).
      *
      * <p>{@link #prestartPlugins(int)} sets another number of plugins started ahead.
      *
