@@ -1,7 +1,7 @@
 package dev.jcni.netns;
 
 import dev.jcni.NetnsException;
-import dev.jcni.internal.linux.ErrnoException;
+import dev.jcni.internal.linux.NativeCallException;
 import dev.jcni.internal.linux.LibC;
 import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
@@ -155,7 +155,7 @@ public final class NetworkNamespace implements AutoCloseable {
     int fd;
     try {
       fd = LibC.openReadOnly(path);
-    } catch (ErrnoException e) {
+    } catch (NativeCallException e) {
       throw failure(what, path, e);
     }
     try {
@@ -219,7 +219,7 @@ public final class NetworkNamespace implements AutoCloseable {
     String what = "cannot delete network namespace " + file;
     try {
       LibC.detach(file);
-    } catch (ErrnoException e) {
+    } catch (NativeCallException e) {
       if (e.errno() != LibC.EINVAL) {
         throw failure(what, file, e);
       }
@@ -352,14 +352,14 @@ public final class NetworkNamespace implements AutoCloseable {
       }
       try {
         LibC.makeSharedRecursive(dir);
-      } catch (ErrnoException notMountPoint) {
+      } catch (NativeCallException notMountPoint) {
         if (notMountPoint.errno() != LibC.EINVAL) {
           throw failure(what, dir, notMountPoint);
         }
         try {
           LibC.bindMount(dir, dir, true);
           LibC.makeSharedRecursive(dir);
-        } catch (ErrnoException e) {
+        } catch (NativeCallException e) {
           throw failure(what, dir, e);
         }
         LOG.debug("made {} a shared mount point of itself", dir);
@@ -372,7 +372,7 @@ public final class NetworkNamespace implements AutoCloseable {
    * then returns to its original namespace and ends.
    */
   private static void mountNewNamespace(Path file, String what) throws NetnsException {
-    ErrnoException[] failure = new ErrnoException[1];
+    NativeCallException[] failure = new NativeCallException[1];
     Throwable[] crash = new Throwable[1];
     Thread thread =
         new Thread(
@@ -388,7 +388,7 @@ public final class NetworkNamespace implements AutoCloseable {
                   // briefly in /proc: it must not be seen holding the new namespace.
                   returnTo(originalFd);
                 }
-              } catch (ErrnoException e) {
+              } catch (NativeCallException e) {
                 failure[0] = e;
               } catch (Throwable t) { // handed to the calling thread
                 crash[0] = t;
@@ -415,7 +415,7 @@ public final class NetworkNamespace implements AutoCloseable {
   private static void returnTo(int originalFd) {
     try {
       LibC.setNetworkNamespace(originalFd);
-    } catch (ErrnoException e) {
+    } catch (NativeCallException e) {
       LOG.error(
           "thread {} could not return from a network namespace ({}); it ends now",
           Thread.currentThread().getName(),
@@ -427,7 +427,7 @@ public final class NetworkNamespace implements AutoCloseable {
   private static void discard(Path file, Throwable cause) {
     try {
       LibC.detach(file);
-    } catch (ErrnoException e) {
+    } catch (NativeCallException e) {
       if (e.errno() != LibC.EINVAL) {
         cause.addSuppressed(e);
       }
@@ -449,7 +449,7 @@ public final class NetworkNamespace implements AutoCloseable {
     Path self = Path.of("/proc/self/fd/" + fd);
     try {
       return LibC.openReadOnly(self);
-    } catch (ErrnoException e) {
+    } catch (NativeCallException e) {
       throw failure(what, path, e);
     }
   }
@@ -459,7 +459,7 @@ public final class NetworkNamespace implements AutoCloseable {
     int type;
     try {
       type = LibC.namespaceType(fd);
-    } catch (ErrnoException e) {
+    } catch (NativeCallException e) {
       throw new NetnsException(
           what + ": not a namespace (" + e.getMessage() + ")", path, e.errno(), null);
     }
@@ -507,12 +507,12 @@ public final class NetworkNamespace implements AutoCloseable {
   private static void closeQuietly(int fd) {
     try {
       LibC.close(fd);
-    } catch (ErrnoException e) {
+    } catch (NativeCallException e) {
       LOG.warn("could not close namespace descriptor: {}", e.getMessage());
     }
   }
 
-  private static NetnsException failure(String what, Path path, ErrnoException e) {
+  private static NetnsException failure(String what, Path path, NativeCallException e) {
     String hint = e.errno() == LibC.EPERM ? "; network namespaces need root or CAP_SYS_ADMIN" : "";
     return new NetnsException(what + ": " + e.getMessage() + hint, path, e.errno(), null);
   }
@@ -533,7 +533,7 @@ public final class NetworkNamespace implements AutoCloseable {
   private static final class Entry<T, E extends Exception> implements Runnable {
     private final NetnsCallable<T, E> task;
     private final int targetFd;
-    private ErrnoException enterFailure;
+    private NativeCallException enterFailure;
     private T value;
     private Throwable thrown;
 
@@ -549,7 +549,7 @@ public final class NetworkNamespace implements AutoCloseable {
         try {
           originalFd = LibC.openReadOnly(THREAD_SELF_NET);
           LibC.setNetworkNamespace(targetFd);
-        } catch (ErrnoException e) {
+        } catch (NativeCallException e) {
           enterFailure = e;
           return;
         } catch (Throwable t) { // such as the native library failing to load

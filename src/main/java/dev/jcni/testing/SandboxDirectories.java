@@ -1,7 +1,7 @@
 package dev.jcni.testing;
 
 import dev.jcni.NetnsException;
-import dev.jcni.internal.linux.ErrnoException;
+import dev.jcni.internal.linux.NativeCallException;
 import dev.jcni.internal.linux.LibC;
 import dev.jcni.netns.NetworkNamespace;
 import java.io.IOException;
@@ -129,7 +129,7 @@ final class SandboxDirectories {
       deleteNamespaces(namespaces, found);
       try {
         LibC.detach(namespaces);
-      } catch (ErrnoException e) {
+      } catch (NativeCallException e) {
         if (e.errno() != LibC.EINVAL) { // EINVAL: not a mount point
           found.add("cannot unmount " + namespaces + ": " + e.getMessage(), e);
         }

@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The C library calls jcni makes, through JNA direct mapping: the one class of jcni that declares
- * native methods.
+ * The C library calls jcni makes for namespaces, mounts and files, through JNA direct mapping
+ * (those that start and supervise plugins are {@link Spawn}'s).
  *
- * <p>Every wrapper checks the return value and, on failure, throws an {@link ErrnoException}
+ * <p>Every wrapper checks the return value and, on failure, throws a {@link NativeCallException}
  * carrying the {@code errno} that JNA captured right after the call. Paths are passed as bytes in
  * the encoding the JDK itself uses for file names, so that a path means the same file here as in
  * {@link java.nio.file.Files}. The constants are those of Linux on x86-64 and arm64 (the generic
@@ -96,16 +96,14 @@ public final class LibC {
 
     // ioctl(2) is variadic; NS_GET_NSTYPE takes no third argument.
     static native int ioctl(int fd, NativeLong request);
-
-    static native String strerror(int errnum);
   }
 
   /**
    * Moves the calling thread into a new, empty network namespace.
    *
-   * @throws ErrnoException if the kernel refuses ({@code EPERM} without {@code CAP_SYS_ADMIN})
+   * @throws NativeCallException if the kernel refuses ({@code EPERM} without {@code CAP_SYS_ADMIN})
    */
-  public static void unshareNetwork() throws ErrnoException {
+  public static void unshareNetwork() throws NativeCallException {
     check(Calls.unshare(CLONE_NEWNET), "unshare(CLONE_NEWNET)");
   }
 
@@ -113,10 +111,10 @@ public final class LibC {
    * Moves the calling thread into the network namespace that {@code fd} refers to.
    *
    * @param fd an open descriptor of a network namespace
-   * @throws ErrnoException if the kernel refuses ({@code EPERM}, {@code EINVAL} for a descriptor
+   * @throws NativeCallException if the kernel refuses ({@code EPERM}, {@code EINVAL} for a descriptor
    *     that is not a network namespace, {@code EBADF})
    */
-  public static void setNetworkNamespace(int fd) throws ErrnoException {
+  public static void setNetworkNamespace(int fd) throws NativeCallException {
     check(Calls.setns(fd, CLONE_NEWNET), "setns(" + fd + ", CLONE_NEWNET)");
   }
 
@@ -169,9 +167,9 @@ public final class LibC {
    * @param source the file or directory to mount
    * @param target the existing file or directory to mount it on
    * @param recursive whether mounts under {@code source} come along ({@code MS_REC})
-   * @throws ErrnoException if the mount fails
+   * @throws NativeCallException if the mount fails
    */
-  public static void bindMount(Path source, Path target, boolean recursive) throws ErrnoException {
+  public static void bindMount(Path source, Path target, boolean recursive) throws NativeCallException {
     long flags = MS_BIND | (recursive ? MS_REC : 0);
     String flagNames = recursive ? "MS_BIND|MS_REC" : "MS_BIND";
     check(
@@ -185,10 +183,10 @@ public final class LibC {
    * namespaces.
    *
    * @param target a mount point
-   * @throws ErrnoException if the mount fails ({@code EINVAL} when {@code target} is not a mount
+   * @throws NativeCallException if the mount fails ({@code EINVAL} when {@code target} is not a mount
    *     point)
    */
-  public static void makeSharedRecursive(Path target) throws ErrnoException {
+  public static void makeSharedRecursive(Path target) throws NativeCallException {
     check(
         Calls.mount(
             cString(""),
@@ -203,10 +201,10 @@ public final class LibC {
    * Detaches the mount at {@code target} ({@code umount --lazy}).
    *
    * @param target a mount point
-   * @throws ErrnoException if the unmount fails ({@code EINVAL} when {@code target} is not a mount
+   * @throws NativeCallException if the unmount fails ({@code EINVAL} when {@code target} is not a mount
    *     point, {@code ENOENT} when it does not exist)
    */
-  public static void detach(Path target) throws ErrnoException {
+  public static void detach(Path target) throws NativeCallException {
     check(Calls.umount2(cString(target), MNT_DETACH), "umount2(\"" + target + "\", MNT_DETACH)");
   }
 
@@ -215,9 +213,9 @@ public final class LibC {
    *
    * @param path the file to open
    * @return the new file descriptor
-   * @throws ErrnoException if the open fails
+   * @throws NativeCallException if the open fails
    */
-  public static int openReadOnly(Path path) throws ErrnoException {
+  public static int openReadOnly(Path path) throws NativeCallException {
     int fd = Calls.open(cString(path), O_RDONLY | O_CLOEXEC);
     check(fd, "open(\"" + path + "\", O_RDONLY|O_CLOEXEC)");
     return fd;
@@ -228,9 +226,9 @@ public final class LibC {
    *
    * @param fd an open descriptor
    * @return its {@code CLONE_NEW*} flag, {@link #CLONE_NEWNET} for a network namespace
-   * @throws ErrnoException if {@code fd} is not a namespace ({@code ENOTTY})
+   * @throws NativeCallException if {@code fd} is not a namespace ({@code ENOTTY})
    */
-  public static int namespaceType(int fd) throws ErrnoException {
+  public static int namespaceType(int fd) throws NativeCallException {
     int type = Calls.ioctl(fd, new NativeLong(NS_GET_NSTYPE));
     check(type, "ioctl(" + fd + ", NS_GET_NSTYPE)");
     return type;
@@ -250,30 +248,15 @@ public final class LibC {
    * Closes a file descriptor.
    *
    * @param fd the descriptor
-   * @throws ErrnoException if the close fails ({@code EBADF})
+   * @throws NativeCallException if the close fails ({@code EBADF})
    */
-  public static void close(int fd) throws ErrnoException {
+  public static void close(int fd) throws NativeCallException {
     check(Calls.close(fd), "close(" + fd + ")");
   }
 
-  /**
-   * Describes an error number for a message: the C library's text and the symbolic name, such as
-   * {@code Operation not permitted (EPERM)}.
-   *
-   * @param errno an error number
-   * @return the description
-   */
-  public static String describe(int errno) {
-    String text = Calls.strerror(errno);
-    if (text == null || text.isEmpty()) {
-      text = "error";
-    }
-    return text + " (" + ErrnoNames.name(errno) + ")";
-  }
-
-  private static void check(int result, String call) throws ErrnoException {
+  private static void check(int result, String call) throws NativeCallException {
     if (result == -1) {
-      throw new ErrnoException(call, Native.getLastError());
+      throw new NativeCallException(call, Native.getLastError());
     }
   }
 

@@ -3,9 +3,12 @@ package dev.jcni.internal.linux;
 import java.io.IOException;
 
 /**
- * A C library call of {@link Spawn} that failed: which call and the error number it reported
- * ({@code errno}, or the return value of the {@code posix_spawn} family, which report errors that
- * way).
+ * A C library call of {@link Spawn} or {@link LibC} that failed: which call and the error number
+ * it reported ({@code errno}, or the return value of the {@code posix_spawn} family, which report
+ * errors that way).
+ *
+ * <p>Internal: the public packages translate it into their own exceptions, adding what the caller
+ * was doing (which plugin, which namespace, which path).
  */
 public final class NativeCallException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -16,7 +19,8 @@ public final class NativeCallException extends IOException {
   /**
    * Creates the exception.
    *
-   * @param call the call as it reads in C, such as {@code pipe2(O_CLOEXEC)}
+   * @param call the call as it reads in C, such as {@code pipe2(O_CLOEXEC)} or {@code
+   *     unshare(CLONE_NEWNET)}
    * @param errno the error number
    */
   public NativeCallException(String call, int errno) {
