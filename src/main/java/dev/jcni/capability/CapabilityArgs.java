@@ -8,9 +8,9 @@ import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.result.IpAddress;
 import dev.jcni.result.IpNet;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -436,38 +436,19 @@ public final class CapabilityArgs {
       if (i > 0 && text.charAt(at - 1) != separator) {
         throw bad;
       }
-      int hi = hexDigit(text.charAt(at));
-      int lo = hexDigit(text.charAt(at + 1));
-      if (hi < 0 || lo < 0) {
+      char hi = text.charAt(at);
+      char lo = text.charAt(at + 1);
+      // ASCII hex digits only: Character.digit would take other scripts' digits too
+      if (!HexFormat.isHexDigit(hi) || !HexFormat.isHexDigit(lo)) {
         throw bad;
       }
-      out[i] = (byte) (hi << 4 | lo);
+      out[i] = (byte) (HexFormat.fromHexDigit(hi) << 4 | HexFormat.fromHexDigit(lo));
     }
     return out;
   }
 
-  /** The value of an ASCII hex digit, or -1 (other scripts' digits are not accepted). */
-  private static int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  }
-
+  /** Lower-case hex bytes separated by colons, as Go's net.HardwareAddr prints them. */
   private static String hex(byte[] b) {
-    StringBuilder sb = new StringBuilder(b.length * 3);
-    for (byte x : b) {
-      if (sb.length() > 0) {
-        sb.append(':');
-      }
-      sb.append(String.format(Locale.ROOT, "%02x", x & 0xFF));
-    }
-    return sb.toString();
+    return HexFormat.ofDelimiter(":").formatHex(b);
   }
 }

@@ -1,6 +1,7 @@
 package dev.jcni.result;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -98,8 +99,8 @@ public final class IpAddress {
     while (i < 16) {
       int start = pos;
       int value = 0;
-      while (pos < n && pos - start < 5 && hexValue(s.charAt(pos)) >= 0) {
-        value = value * 16 + hexValue(s.charAt(pos));
+      while (pos < n && pos - start < 5 && HexFormat.isHexDigit(s.charAt(pos))) {
+        value = value * 16 + HexFormat.fromHexDigit(s.charAt(pos));
         pos++;
       }
       int digits = pos - start;
@@ -157,19 +158,6 @@ public final class IpAddress {
       return null; // "::" must stand for at least one zero group
     }
     return ip;
-  }
-
-  private static int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
   }
 
   /** An address from 16 IPv6 bytes; IPv4-mapped addresses become IPv4. */

@@ -67,6 +67,8 @@ class IpAddressTest {
         "fe80::1%eth0",
         "12345::1",
         "g::1",
+        "\uff21::1",
+        "1::\u0661",
         "localhost",
         "example.com",
       })
