@@ -53,15 +53,19 @@ import org.slf4j.LoggerFactory;
  *       also forced to disk (see {@link Durability} for why that is not the default). A reader never
  *       sees a half-written or empty entry, and libcni's listing, which reads every file in {@code
  *       results/}, never sees a temporary file, even one left by a crash. Temporary files older
- *       than five minutes (a writer that crashed) are removed by {@link #open}.
+ *       than five minutes (a writer that crashed) are removed by {@link #open}. When {@code
+ *       results/} is a file system of its own (a rename from {@code results-tmp/} fails with
+ *       {@code EXDEV}), the temporary files are made in {@code results/} itself: libcni reads
+ *       them there, finds no cniCacheV1 entry and skips them, as it skips any such file.
  *   <li><b>Identity checked on every read.</b> libcni's file names collide (network {@code a-b}
  *       with container {@code c}, network {@code a} with container {@code b-c}); an entry whose
  *       stored network, container id and interface are not the ones asked for is absent for that
  *       key, is never returned, removed or overwritten for it, and is logged.
  *   <li><b>Corrupt entries kept.</b> An empty or unreadable file under an entry's name is moved
- *       into {@code <cacheDir>/results-corrupt/<name>.<UTC timestamp>}, logged at WARN and treated
- *       as absent. {@link #list} only skips them (it never moves anything: libcni writes its files
- *       in place, and one may be mid-write).
+ *       into {@code <cacheDir>/results-corrupt/<name>.<UTC timestamp>} (or renamed to {@code
+ *       results/.jcnicorrupt.<name>.<UTC timestamp>} when {@code results/} is a file system of its
+ *       own), logged at WARN and treated as absent. {@link #list} only skips them (it never moves
+ *       anything: libcni writes its files in place, and one may be mid-write).
  *   <li><b>Paths checked.</b> {@code results/} and every entry must be a real directory and real
  *       regular files: a symbolic link, a directory or a special file where an entry belongs gives
  *       a {@link CacheException} ({@link Reason#UNSAFE_PATH}); links are never followed, so nothing
@@ -85,6 +89,12 @@ public final class ResultCache {
   static final String TEMP_PREFIX = ".jcnitmp.";
   /** Where entries are written before their rename: beside results/, so Go never lists them. */
   static final String TEMP_DIR = "results-tmp";
+  /**
+   * The name prefix of a corrupt file moved aside inside {@code results/}, when {@code results/}
+   * is a file system of its own and {@code results-corrupt/} is not on it. No entry's name starts
+   * with a dot (a network name starts with a letter or digit).
+   */
+  static final String CORRUPT_PREFIX = ".jcnicorrupt.";
   static final long STALE_TEMP_MINUTES = 5;
 
   /** Entries larger than this are not read; a real one is a few kilobytes. */
@@ -105,6 +115,13 @@ public final class ResultCache {
   private final Clock clock;
   private final Durability durability;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+
+  /**
+   * Set once a rename from {@code results-tmp/} into {@code results/} failed with {@code EXDEV}:
+   * {@code results/} is then a mount point of its own (a tmpfs or a bind mount), and temporary
+   * files are made inside it instead, where a rename is always possible.
+   */
+  private volatile boolean stageInResults;
 
   private ResultCache(Path cacheDir, Clock clock, Durability durability) {
     this.cacheDir = cacheDir;
@@ -151,9 +168,12 @@ public final class ResultCache {
     ResultCache cache =
         new ResultCache(
             cacheDir.toAbsolutePath().normalize(), clock, Objects.requireNonNull(durability));
-    cache.resultsDirExists(); // refuses a results/ that is a link or a file, before any use
+    // refuses a results/ that is a link or a file, before any use
+    if (cache.resultsDirExists()) {
+      cache.removeStaleTemporaryFiles(cache.resultsDir);
+    }
     if (checkDirectory(cache.tempDir)) {
-      cache.removeStaleTemporaryFiles();
+      cache.removeStaleTemporaryFiles(cache.tempDir);
     }
     return cache;
   }
@@ -421,7 +441,9 @@ public final class ResultCache {
     names.sort(GoJson::compareUtf8);
     List<CachedAttachment> found = new ArrayList<>();
     for (String name : names) {
-      if (name.startsWith(TEMP_PREFIX) || !nameFilter.test(name)) {
+      if (name.startsWith(TEMP_PREFIX)
+          || name.startsWith(CORRUPT_PREFIX)
+          || !nameFilter.test(name)) {
         continue;
       }
       Path file = resultsDir.resolve(name);
@@ -524,6 +546,36 @@ public final class ResultCache {
   }
 
   private void writeAtomically(Path entry, byte[] bytes) throws CacheException {
+    try {
+      if (!stageInResults) {
+        try {
+          writeVia(tempDir, entry, bytes);
+          syncIfDurable(resultsDir);
+          return;
+        } catch (AtomicMoveNotSupportedException e) {
+          stageInResults = true;
+          LOG.info(
+              "{} is on another file system than {}: temporary files are made in {} from now on",
+              UntrustedText.plainOrQuoted(resultsDir),
+              UntrustedText.plainOrQuoted(tempDir),
+              UntrustedText.plainOrQuoted(resultsDir));
+        }
+      }
+      writeVia(resultsDir, entry, bytes);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new CacheException(entry, Reason.IO_ERROR, "cannot rename atomically: " + e, e);
+    } catch (IOException e) {
+      throw new CacheException(entry, Reason.IO_ERROR, "cannot write: " + e, e);
+    }
+    syncIfDurable(resultsDir);
+  }
+
+  /**
+   * Writes {@code bytes} to a new temporary file in {@code stageDir}, then renames it over {@code
+   * entry}; the temporary file is removed when anything fails.
+   */
+  private void writeVia(Path stageDir, Path entry, byte[] bytes)
+      throws IOException, CacheException {
     Path temp = null;
     try {
       FileAttribute<Set<PosixFilePermission>> mode =
@@ -531,11 +583,11 @@ public final class ResultCache {
       Set<OpenOption> options =
           Set.of(
               StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-      ensureDirectory(tempDir);
+      ensureDirectory(stageDir);
       FileChannel ch = null;
       while (ch == null) {
         temp =
-            tempDir.resolve(
+            stageDir.resolve(
                 TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
           ch = FileChannel.open(temp, options, mode);
@@ -554,10 +606,6 @@ public final class ResultCache {
       }
       Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
       temp = null;
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new CacheException(entry, Reason.IO_ERROR, "cannot rename atomically: " + e, e);
-    } catch (IOException e) {
-      throw new CacheException(entry, Reason.IO_ERROR, "cannot write: " + e, e);
     } finally {
       if (temp != null) {
         try {
@@ -570,19 +618,20 @@ public final class ResultCache {
         }
       }
     }
-    syncIfDurable(resultsDir);
   }
 
   /** Moves a corrupt file aside and logs it; it may have vanished meanwhile. */
   private void quarantine(Path entry, String problem) throws CacheException {
-    ensureDirectory(quarantineDir);
     String base = entry.getFileName() + "." + STAMP.format(Instant.now(clock));
-    Path target = quarantineDir.resolve(base);
-    for (int n = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
-      target = quarantineDir.resolve(base + "-" + n);
-    }
+    Path target;
     try {
-      Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        ensureDirectory(quarantineDir);
+        target = moveAside(entry, quarantineDir, base);
+      } catch (AtomicMoveNotSupportedException e) {
+        // results/ is a file system of its own: keep the file in it, under a name no entry has
+        target = moveAside(entry, resultsDir, CORRUPT_PREFIX + base);
+      }
     } catch (NoSuchFileException e) {
       return;
     } catch (IOException e) {
@@ -597,10 +646,21 @@ public final class ResultCache {
         UntrustedText.plainOrQuoted(target));
   }
 
-  private void removeStaleTemporaryFiles() {
+  /** Renames {@code entry} to {@code base} in {@code dir}, or to the first free {@code base-N}. */
+  private static Path moveAside(Path entry, Path dir, String base) throws IOException {
+    Path target = dir.resolve(base);
+    for (int n = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
+      target = dir.resolve(base + "-" + n);
+    }
+    Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
+    return target;
+  }
+
+  /** Removes temporary files older than five minutes from {@code dir}. */
+  private void removeStaleTemporaryFiles(Path dir) {
     Instant cutoff = Instant.now(clock).minus(Duration.ofMinutes(STALE_TEMP_MINUTES));
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(tempDir, TEMP_PREFIX + "*")) {
-      for (Path temp : dir) {
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+      for (Path temp : temps) {
         BasicFileAttributes attrs = attributes(temp);
         if (attrs != null
             && attrs.isRegularFile()
@@ -614,7 +674,7 @@ public final class ResultCache {
     } catch (IOException | CacheException e) {
       LOG.warn(
           "cannot clean the temporary files of {}: {}",
-          UntrustedText.plainOrQuoted(tempDir),
+          UntrustedText.plainOrQuoted(dir),
           UntrustedText.visible(e.toString()));
     }
   }

@@ -421,6 +421,22 @@ class ResultCacheTest {
     assertThat(entryLike).exists();
   }
 
+  @Test
+  void removesStaleTemporaryFilesInsideResultsOnOpenAndListsNoneOfThem() throws Exception {
+    // where they are when results/ is a file system of its own
+    Files.createDirectories(results());
+    Path stale = Files.write(results().resolve(".jcnitmp.stale"), new byte[] {'{'});
+    Path fresh = Files.write(results().resolve(".jcnitmp.fresh"), new byte[] {'{'});
+    Files.setLastModifiedTime(stale, FileTime.from(NOW.minus(Duration.ofMinutes(6))));
+    Files.setLastModifiedTime(fresh, FileTime.from(NOW.minus(Duration.ofMinutes(4))));
+    Files.write(results().resolve(".jcnicorrupt.net1-c1-eth0.20261123T000000Z"), new byte[] {'{'});
+    ResultCache cache = open();
+    assertThat(stale).doesNotExist();
+    assertThat(fresh).exists();
+    cache.put(entry(AttachmentKey.of("net1", "c1", "eth0"), "a"));
+    assertThat(cache.list()).extracting(a -> a.key().containerId()).containsExactly("c1");
+  }
+
   // ---- atomicity ----
 
   /**

@@ -235,4 +235,35 @@ class CacheFaultsIsolatedTest {
         .containsExactly("DEL#c", "DEL#a");
     assertThat(names(cacheDir.resolve("results"))).containsExactly("net-c1-eth0");
   }
+
+  @Test
+  void aResultsDirectoryThatIsAFileSystemOfItsOwnStillTakesEntriesAndCorruptFiles()
+      throws Exception {
+    // libcni writes in place, so a tmpfs or bind mount on results/ works for it: it must for jcni
+    Path results = Files.createDirectories(cacheDir.resolve("results"));
+    mountTmpfs(results, "size=1m,mode=0700");
+    CniClient client = client();
+
+    client.add(list, attachment("c1"));
+    client.add(list, attachment("c2"));
+    assertThat(names(results)).containsExactly("net-c1-eth0", "net-c2-eth0");
+    assertThat(client.cachedAttachment(NETWORK, "c1", "eth0")).isPresent();
+
+    Files.write(results.resolve("net-c3-eth0"), new byte[] {'{'});
+    assertThat(client.cachedAttachment(NETWORK, "c3", "eth0")).as("corrupt").isEmpty();
+    assertThat(names(results))
+        .as("the corrupt file is renamed aside inside results/, under a name no entry has")
+        .hasSize(3)
+        .contains("net-c1-eth0", "net-c2-eth0")
+        .anySatisfy(n -> assertThat(n).startsWith(".jcnicorrupt.net-c3-eth0."));
+
+    client.delete(list, attachment("c1"));
+    client.add(list, attachment("c3"));
+    assertThat(client.cachedAttachments(Optional.empty()))
+        .extracting(a -> a.key().containerId())
+        .containsExactly("c2", "c3");
+    assertThat(names(results)).noneMatch(n -> n.startsWith(".jcnitmp."));
+    assertThat(recorder.calls())
+        .containsExactly("ADD#a", "ADD#c", "ADD#a", "ADD#c", "DEL#c", "DEL#a", "ADD#a", "ADD#c");
+  }
 }
