@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #forGc}: holds the network exclusively. A GC waits for the operations in flight on
  *       that network, and operations that arrive meanwhile wait for the GC. Queuing is fair, in
  *       arrival order, so neither side starves. The thread holding a GC lock may take {@link
- *       #forOperation} on the same network (to DEL stale attachments).
+ *       #forOperation} on the same network (to DEL stale attachments), and a thread holding an
+ *       operation may nest more on its network, even while a GC of another process waits for it.
  * </ul>
  *
  * <p>Across processes (two runtimes, or a runtime and the {@code jcni} tool on one cache directory)
@@ -147,7 +148,14 @@ public final class AttachmentLocks {
       held.onClose(read::unlock);
       if (!network.rw.isWriteLockedByCurrentThread()) {
         // a GC's own DELs are already covered by its exclusive file lock
-        acquireSharedFile(network, networkName, deadline, timeout);
+        if (network.rw.getReadHoldCount() > 1) {
+          // this thread nests operations on the network, so the outer one already holds it in the
+          // file: the gate is not for it (another process's GC waiting there waits for this
+          // thread, which would wait for that GC)
+          joinSharedFile(network);
+        } else {
+          acquireSharedFile(network, networkName, deadline, timeout);
+        }
         held.onClose(() -> releaseSharedFile(network));
       }
       ContainerEntry container = refContainer(containerId);
@@ -339,6 +347,18 @@ public final class AttachmentLocks {
       release(
           lockRange(gateOffset(networkName), true, deadline, timeout, what),
           "gate of network " + networkName);
+    }
+  }
+
+  /** Counts one more holder of a network that this JVM already holds shared in the file. */
+  private static void joinSharedFile(NetworkEntry network) {
+    // fileGuard is held for long only while taking the file lock for a first holder, and there is
+    // none: the calling thread's outer operation is a holder
+    network.fileGuard.lock();
+    try {
+      network.sharedHolders++;
+    } finally {
+      network.fileGuard.unlock();
     }
   }
 

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -149,6 +151,39 @@ class AttachmentLocksAcrossProcessesTest {
             CacheException.class, e -> assertThat(e.reason()).isEqualTo(Reason.LOCK_TIMEOUT));
   }
 
+  /**
+   * Waits until an operation on net1 for a new container, tried from a thread that holds nothing,
+   * is held back (times out): the other process's GC has then closed the gate.
+   */
+  private void awaitGateClosedForOtherThreads() throws Exception {
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      for (int i = 0; System.nanoTime() < deadline; i++) {
+        String container = "new" + i;
+        boolean heldBack =
+            other
+                .submit(
+                    () -> {
+                      try (AttachmentLocks.Held h = locks.forOperation("net1", container, SHORT)) {
+                        Thread.sleep(10);
+                        return false;
+                      } catch (CacheException e) {
+                        assertThat(e.reason()).isEqualTo(Reason.LOCK_TIMEOUT);
+                        return true;
+                      }
+                    })
+                .get();
+        if (heldBack) {
+          return;
+        }
+      }
+      throw new AssertionError("a new operation was never held back by the waiting GC");
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
   @Test
   void aContainerHeldByAnotherProcessWaitsAcrossAllItsNetworks() throws Exception {
     Child child = new Child("hold-op", "net1", "c1");
@@ -202,21 +237,38 @@ class AttachmentLocksAcrossProcessesTest {
     try (AttachmentLocks.Held inFlight = locks.forOperation("net1", "c1")) {
       gc = new Child("try-gc", "net1", "120000");
       // until the child has closed the gate, new operations still get in; then they must not
-      boolean heldBack = false;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      for (int i = 0; !heldBack && System.nanoTime() < deadline; i++) {
-        try (AttachmentLocks.Held h = locks.forOperation("net1", "c" + (i + 2), SHORT)) {
-          Thread.sleep(10);
-        } catch (CacheException e) {
-          assertThat(e.reason()).isEqualTo(Reason.LOCK_TIMEOUT);
-          heldBack = true;
-        }
-      }
-      assertThat(heldBack).as("a new operation was held back by the waiting GC").isTrue();
+      awaitGateClosedForOtherThreads();
       assertThat(gc.lines).isEmpty(); // it waits for the operation in flight
     }
     assertThat(gc.nextLine()).isEqualTo("ACQUIRED");
     locks.forOperation("net1", "c2", GENEROUS).close();
+    assertThat(locks.trackedEntries()).isZero();
+  }
+
+  /**
+   * A thread that nests operations on one network (the container lock is reentrant) must not wait
+   * at the gate that another process's GC closed: that GC waits for the outer operation.
+   */
+  @Test
+  void aThreadNestingOperationsOnANetworkPassesTheGateOfAGcWaitingForIt() throws Exception {
+    Child gc;
+    try (AttachmentLocks.Held outer = locks.forOperation("net1", "c1")) {
+      gc = new Child("try-gc", "net1", "120000");
+      awaitGateClosedForOtherThreads();
+
+      // without the fix, these wait for the GC that waits for this thread: until their timeout
+      Duration nested = Duration.ofSeconds(10);
+      try (AttachmentLocks.Held inner = locks.forOperation("net1", "c1", nested)) {
+        assertThat(gc.lines).as("the GC still waits for this thread").isEmpty();
+      }
+      try (AttachmentLocks.Held sameNetworkOtherContainer =
+          locks.forOperation("net1", "c2", nested)) {
+        // a nested hold on another container of the same network gets through too
+        assertThat(gc.lines).isEmpty();
+      }
+    }
+    assertThat(gc.nextLine()).isEqualTo("ACQUIRED");
+    locks.forOperation("net1", "c1", GENEROUS).close();
     assertThat(locks.trackedEntries()).isZero();
   }
 
