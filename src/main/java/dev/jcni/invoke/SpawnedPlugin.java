@@ -47,6 +47,13 @@ final class SpawnedPlugin implements AutoCloseable {
   /** One pipe's default capacity on Linux: a read of this size empties a full pipe. */
   private static final int READ_CHUNK = 64 * 1024;
 
+  /**
+   * How much output is still taken, without waiting, once the drain period is over: what a plugin
+   * wrote before it exited is in its two pipes, at most their capacity (1 MiB each at Linux's
+   * default {@code pipe-max-size}). More than that comes from a process it left behind.
+   */
+  private static final long AFTER_DRAIN_BYTES = 2L << 20;
+
   /** A write of at most this many bytes to a pipe with room never blocks (POSIX). */
   private static final int PIPE_BUF = 4096;
 
@@ -108,10 +115,13 @@ final class SpawnedPlugin implements AutoCloseable {
   static SpawnedPlugin start(
       Path executable, List<String> argumentList, List<String> environmentList)
       throws IOException {
-    byte[] path = fileName(executable);
+    Charset fileNames = fileNameCharset();
+    byte[] path = executable.toString().getBytes(fileNames);
     List<byte[]> arguments = new ArrayList<>(argumentList.size());
     for (String argument : argumentList) {
-      arguments.add(argument.getBytes(StandardCharsets.UTF_8));
+      // an argument may be a path too (the plugin's, after a privilege tool such as setpriv): it
+      // must name the file that the look-up checked
+      arguments.add(argument.getBytes(fileNames));
     }
     List<byte[]> environment = new ArrayList<>(environmentList.size());
     for (String entry : environmentList) {
@@ -167,14 +177,13 @@ final class SpawnedPlugin implements AutoCloseable {
     return fds;
   }
 
-  /** The path as the JDK encodes file names, so that it names the same file as {@code Files}. */
-  private static byte[] fileName(Path path) {
+  /** How the JDK encodes file names, so that a path names the same file as in {@code Files}. */
+  private static Charset fileNameCharset() {
     String jnu = System.getProperty("sun.jnu.encoding");
-    Charset charset = Charset.defaultCharset();
     if (jnu != null && Charset.isSupported(jnu)) {
-      charset = Charset.forName(jnu);
+      return Charset.forName(jnu);
     }
-    return path.toString().getBytes(charset);
+    return Charset.defaultCharset();
   }
 
   /** The program this process runs. */
@@ -255,17 +264,28 @@ final class SpawnedPlugin implements AutoCloseable {
 
     boolean abandoned = false;
     long drainEnd = System.nanoTime() + request.drainAfterExit().toNanos();
+    long afterDrain = 0;
     while (!interrupted && outputOpen()) {
-      long left = drainEnd - System.nanoTime();
-      if (left <= 0) {
-        abandoned = true;
-        break;
-      }
       if (Thread.interrupted()) {
         interrupted = true;
         break;
       }
-      pollOnce(Math.min(left, SLICE_NANOS));
+      long left = drainEnd - System.nanoTime();
+      if (left > 0) {
+        pollOnce(Math.min(left, SLICE_NANOS));
+        continue;
+      }
+      // Out of time, but what is in the pipes already is taken without waiting (a drain period of
+      // zero, or this thread not run for all of it). Only a pipe that is still open and empty
+      // once that is read, or that keeps filling, shows a process holding it.
+      long before = outputBytes();
+      pollOnce(0);
+      long got = outputBytes() - before;
+      afterDrain += got;
+      if (outputOpen() && (got == 0 || afterDrain > AFTER_DRAIN_BYTES)) {
+        abandoned = true;
+        break;
+      }
     }
     if (abandoned) {
       LOG.warn(
@@ -333,7 +353,7 @@ final class SpawnedPlugin implements AutoCloseable {
   private Stop stop() throws IOException {
     boolean interrupted = false;
     // The plugin is not reaped yet, so its pid, and with it the group id, cannot be reused.
-    Spawn.kill(-pid, Spawn.SIGTERM);
+    signal(Spawn.SIGTERM);
     long graceEnd = System.nanoTime() + request.terminateGrace().toNanos();
     while (!reaped && System.nanoTime() < graceEnd) {
       interrupted |= Thread.interrupted();
@@ -347,7 +367,7 @@ final class SpawnedPlugin implements AutoCloseable {
     }
     boolean killed = false;
     if (groupLeft) {
-      killed = Spawn.kill(-pid, Spawn.SIGKILL);
+      killed = signal(Spawn.SIGKILL);
       LOG.debug(
           "{} (pid {}) or a process it started outlived SIGTERM by {} ms; sent SIGKILL",
           UntrustedText.plainOrQuoted(request.executable()),
@@ -360,6 +380,46 @@ final class SpawnedPlugin implements AutoCloseable {
       pollOnce(Math.min(reapEnd - System.nanoTime(), SLICE_NANOS));
     }
     return new Stop(killed, interrupted);
+  }
+
+  /**
+   * Sends {@code signal} to the plugin's process group, and to the plugin itself when it has moved
+   * to another group (nothing else may then be in its group). Only while the plugin is not reaped:
+   * its pid cannot be reused before.
+   *
+   * @return whether the signal reached a process
+   */
+  private boolean signal(int signal) throws NativeCallException {
+    boolean sent = Spawn.kill(-pid, signal);
+    if (!reaped && processGroup(pid) != pid) {
+      sent |= Spawn.kill(pid, signal);
+    }
+    return sent;
+  }
+
+  /** The process group of {@code pid} from {@code /proc}, or -1 when it cannot be read. */
+  private static int processGroup(int pid) {
+    String stat;
+    try {
+      stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return -1;
+    }
+    String[] fields = statFieldsAfterName(stat);
+    try {
+      return fields.length >= 3 ? Integer.parseInt(fields[2]) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The fields of a {@code /proc/PID/stat} line after the command name ({@code pid (comm) S ppid
+   * pgrp ...}: comm may hold anything, so they follow its last ')'), at least the first four.
+   */
+  private static String[] statFieldsAfterName(String stat) {
+    int close = stat.lastIndexOf(')');
+    return close < 0 ? new String[0] : stat.substring(close + 1).trim().split(" ", 4);
   }
 
   /**
@@ -386,12 +446,7 @@ final class SpawnedPlugin implements AutoCloseable {
         } catch (IOException e) {
           continue; // exited meanwhile
         }
-        // "pid (comm) S ppid pgrp ...": comm may hold anything, the fields follow the last ')'.
-        int close = stat.lastIndexOf(')');
-        if (close < 0) {
-          continue;
-        }
-        String[] fields = stat.substring(close + 1).trim().split(" ", 4);
+        String[] fields = statFieldsAfterName(stat);
         if (fields.length >= 3
             && !fields[0].equals("Z")
             && fields[2].equals(Integer.toString(pid))) {
@@ -402,6 +457,11 @@ final class SpawnedPlugin implements AutoCloseable {
       return true; // cannot tell: let the grace period run out and SIGKILL the group
     }
     return false;
+  }
+
+  /** How many bytes stdout and stderr have given so far. */
+  private long outputBytes() {
+    return stdout.size() + stderr.total();
   }
 
   /** Whether output is still to be read: a pipe not at its end, stdout not past its limit. */
@@ -567,7 +627,7 @@ final class SpawnedPlugin implements AutoCloseable {
     try {
       if (!reaped) {
         try {
-          Spawn.kill(-pid, Spawn.SIGKILL);
+          signal(Spawn.SIGKILL);
           long end = System.nanoTime() + REAP_AFTER_KILL_NANOS;
           while (!reaped && System.nanoTime() < end) {
             closeStdin();
@@ -601,8 +661,9 @@ final class SpawnedPlugin implements AutoCloseable {
   private static void killAndReapAbandoned(int pid) {
     try {
       Spawn.kill(-pid, Spawn.SIGKILL);
+      Spawn.kill(pid, Spawn.SIGKILL); // not reaped: the pid is still the plugin's
     } catch (NativeCallException e) {
-      LOG.debug("kill({}) failed: {}", -pid, e.getMessage());
+      LOG.debug("kill({}) failed: {}", pid, e.getMessage());
     }
     reapLater(pid);
   }
@@ -651,6 +712,10 @@ final class SpawnedPlugin implements AutoCloseable {
 
     boolean overflowed() {
       return len > limit;
+    }
+
+    int size() {
+      return len;
     }
 
     void append(Pointer from, int n) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jcni.invoke.LaunchResult.Ending;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -292,6 +293,40 @@ abstract class PluginLauncherContract {
     assertThat(r.signal().orElse(r.exitStatus().orElse(0) - 128)).isEqualTo(9);
     Plugins.assertStops(
         Long.parseLong(Files.readString(record.resolve("pid")).trim()), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aPluginThatLeavesItsProcessGroupIsStillStoppedAtTheDeadline() throws Exception {
+    Path record = record();
+    long start = System.nanoTime();
+    LaunchResult r =
+        launcher()
+            .launch(
+                request(
+                    plugin("leave-group"),
+                    env(record),
+                    utf8("{}"),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1)));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    long pid = Long.parseLong(Files.readString(record.resolve("pid")).trim());
+    try {
+      assertThat(Long.parseLong(Files.readString(record.resolve("group")).trim()))
+          .as("it moved to the JVM's group (from its own, for a launcher that makes one)")
+          .isEqualTo(groupOfThisJvm());
+      assertThat(r.ending()).isEqualTo(Ending.DEADLINE_EXCEEDED);
+      assertThat(r.signal().orElse(r.exitStatus().orElse(0) - 128)).isEqualTo(15);
+      assertThat(took).isLessThan(Duration.ofSeconds(10));
+      Plugins.assertStops(pid, Duration.ofSeconds(2));
+    } finally {
+      Plugins.kill(pid);
+    }
+  }
+
+  /** This JVM's process group, from /proc. */
+  private static long groupOfThisJvm() throws IOException {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
   }
 
   @Test

@@ -225,4 +225,36 @@ class PosixSpawnLauncherTest extends PluginLauncherContract {
         .isInstanceOf(SpawnException.class);
     assertThat(NativeBuffer.live()).isEqualTo(before);
   }
+
+  /**
+   * A drain period of zero still takes what the plugin wrote before it exited: only a pipe that a
+   * process left behind keeps open counts as abandoned.
+   */
+  @Test
+  void aZeroDrainPeriodStillTakesAllTheOutputOfAPluginThatExited() throws Exception {
+    Path script = tmp.resolve("bin/big-output");
+    Files.createDirectories(script.getParent());
+    Files.writeString(
+        script,
+        "#!/bin/sh\ncat > /dev/null\nhead -c 1000000 /dev/zero | tr '\\0' x\necho oops >&2\n");
+    script.toFile().setExecutable(true, false);
+    for (int i = 0; i < 50; i++) {
+      LaunchResult r =
+          LAUNCHER.launch(
+              new LaunchRequest(
+                  script,
+                  List.of("PATH=/usr/bin:/bin"),
+                  utf8("{}"),
+                  Deadline.after(Duration.ofSeconds(20)),
+                  Duration.ofSeconds(5),
+                  Duration.ZERO,
+                  ExecOptions.DEFAULT_STDOUT_LIMIT,
+                  ExecOptions.DEFAULT_STDERR_TAIL));
+      assertThat(r.ending()).isEqualTo(Ending.EXITED);
+      assertThat(r.stdout()).as("call %d", i).hasSize(1_000_000);
+      assertThat(new String(r.stderrTail(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("oops\n");
+      assertThat(r.outputAbandoned()).as("call %d", i).isFalse();
+    }
+  }
 }
