@@ -343,12 +343,14 @@ final class PluginCalls {
       PrestartedPlugin process = null;
       try {
         LocatedPlugin located = null;
+        // A wait for the call's process being started ahead on a prestart thread is part of the
+        // call, as a posix_spawn inside it would be: it ends by the call's deadline, and the
+        // plugin runs for what is left of it. (A start on the operation's own thread, when the
+        // prestart threads are all busy or the operation is in other namespaces, blocks like any
+        // posix_spawn.)
+        Deadline callDeadline = Deadline.after(deadline);
         if (pendingCall != null) {
-          // A wait for the call's process being started ahead on a prestart thread ends by the
-          // call's deadline too. (A start on the operation's own thread, when the prestart
-          // threads are all busy or the operation is in other namespaces, blocks like any
-          // posix_spawn.)
-          Prepared prepared = await(pendingCall.ready, Deadline.after(deadline));
+          Prepared prepared = await(pendingCall.ready, callDeadline);
           if (prepared == null) {
             throw startAheadNotThere(index, plugin, deadline, start);
           }
@@ -368,18 +370,16 @@ final class PluginCalls {
         PluginInvocation invocation = invocation(verb, attachment, Json.compact(stdin));
         Runnable prepareNext = () -> prepareAfter(index);
         if (admission != null) {
+          // the plugin's time counts from its turn: a wait for a place is not part of it
+          long queued = System.nanoTime();
           admission.acquire();
+          callDeadline = callDeadline.postponedBy(Duration.ofNanos(System.nanoTime() - queued));
         }
         try {
           PrestartedPlugin owned = process;
           process = null; // the executor owns it now
           return executor.execute(
-              located,
-              invocation,
-              options.withDeadline(deadline),
-              Deadline.after(deadline),
-              owned,
-              prepareNext);
+              located, invocation, options.withDeadline(deadline), callDeadline, owned, prepareNext);
         } finally {
           if (admission != null) {
             admission.release();

@@ -425,6 +425,25 @@ class CniClientPrestartTest extends CniClientTest {
   }
 
   @Test
+  void aCallThatWaitedForItsStartAheadRunsOnlyForWhatIsLeftOfItsDeadline() throws Exception {
+    HeldStarts starts = new HeldStarts();
+    CniClient c =
+        onTestPlugins(builder())
+            .launcher(starts)
+            .execOptions(ExecOptions.builder().deadline(Duration.ofMillis(2000)).build())
+            .build();
+    // b's start is held for 1.5 s of its 2 s; then b would sleep for 10 s
+    NetworkConfigList list = timed("net1", "", "\"sleep\":\"10\",\"sleepOn\":\"ADD\"");
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    long tookMs = addWithStartsLetGoAfter(c, list, starts, 1500, thrown);
+
+    assertThat(thrown.get()).isInstanceOf(PluginTimeoutException.class);
+    // b's call is over 2 s after it began, and then the rollback's quick DELs; with a fresh 2 s
+    // deadline after the wait it would take 3.5 s
+    assertThat(tookMs).isBetween(1900L, 3000L);
+  }
+
+  @Test
   void anOperationInterruptedWhileItWaitsToKillAStartUnderWayStillKillsItAndKeepsTheInterrupt()
       throws Exception {
     HeldStarts starts = new HeldStarts();

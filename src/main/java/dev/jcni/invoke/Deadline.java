@@ -41,6 +41,21 @@ public final class Deadline {
     }
   }
 
+  /**
+   * This deadline moved later by {@code pause}, for time that does not count against it (such as a
+   * wait for a place among the plugins allowed to run at once).
+   *
+   * @param pause not negative
+   * @return the later deadline, with the same budget
+   */
+  public Deadline postponedBy(Duration pause) {
+    Objects.requireNonNull(pause, "pause");
+    if (pause.isNegative()) {
+      throw new IllegalArgumentException("a pause cannot be negative: " + pause);
+    }
+    return new Deadline(atNanos + saturatedNanos(pause), budget);
+  }
+
   /** The duration the deadline was created with, for messages. */
   public Duration budget() {
     return budget;

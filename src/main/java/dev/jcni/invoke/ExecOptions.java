@@ -106,8 +106,9 @@ public final class ExecOptions {
   }
 
   /**
-   * The time a plugin call may take, from when its process may run. A client that prestarts
-   * plugins also waits at most this long for a process being started ahead, before the call.
+   * The time a plugin call may take, from its turn to run (a wait for a place among the plugins
+   * allowed to run at once does not count). With a client that prestarts plugins, a wait for the
+   * call's process, still being started ahead, is part of the call.
    */
   public Duration deadline() {
     return deadline;
