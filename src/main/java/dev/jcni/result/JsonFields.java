@@ -8,18 +8,37 @@ import dev.jcni.internal.json.Json;
 import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Typed reads of plugin output with errors that name the offending field. */
 final class JsonFields {
+  private static final Logger LOG = LoggerFactory.getLogger(JsonFields.class);
+
   private JsonFields() {}
 
-  /** Parses a document that must be a JSON object. */
+  /**
+   * Parses a document that must be a JSON object. Bytes that are not UTF-8 are read as U+FFFD, as
+   * Go's encoding/json reads them: a plugin's message in a Latin-1 locale, say, still decodes.
+   */
   static ObjectNode parseObject(byte[] json, String what) throws MalformedResultException {
     JsonNode node;
     try {
-      node = Json.parse(json);
+      try {
+        node = Json.parse(json);
+      } catch (JsonProcessingException e) {
+        byte[] replaced = withInvalidUtf8Replaced(json);
+        if (replaced == null) {
+          throw e;
+        }
+        node = Json.parse(replaced);
+        LOG.debug("{} holds bytes that are not UTF-8: read them as U+FFFD", what);
+      }
     } catch (JsonProcessingException e) {
       throw new MalformedResultException(
           "", what + " is not valid JSON: " + Json.problem(e) + location(e), e);
@@ -32,6 +51,16 @@ final class JsonFields {
           "", what + " must be a JSON object, not " + Json.kind(node), null);
     }
     return (ObjectNode) node;
+  }
+
+  /** The bytes with every malformed UTF-8 sequence replaced by U+FFFD, or null when there is none. */
+  static byte[] withInvalidUtf8Replaced(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+      return null;
+    } catch (CharacterCodingException e) {
+      return new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+    }
   }
 
   private static String location(JsonProcessingException e) {

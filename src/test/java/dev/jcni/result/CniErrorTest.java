@@ -22,6 +22,16 @@ class CniErrorTest {
   }
 
   @Test
+  void readsBytesThatAreNotUtf8AsReplacementCharactersAsGoDoes() throws Exception {
+    // a message in Latin-1, as a C plugin's strerror text in such a locale would be
+    byte[] latin1 = "{\"code\":11,\"msg\":\"Ger\u00e4t belegt\"}".getBytes(StandardCharsets.ISO_8859_1);
+    CniError e = CniError.fromJson(latin1);
+    assertThat(e.code()).isEqualTo(11);
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.msg()).isEqualTo("Ger\ufffdt belegt");
+  }
+
+  @Test
   void statusCodesAreUnavailable() {
     assertThat(new CniError("", CniError.PLUGIN_NOT_AVAILABLE, "x", null).isUnavailable()).isTrue();
     assertThat(new CniError("", CniError.LIMITED_CONNECTIVITY, "x", null).isUnavailable()).isTrue();
