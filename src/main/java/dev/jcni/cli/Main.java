@@ -1,11 +1,25 @@
 package dev.jcni.cli;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 /** The {@code jcni} program: {@code java -jar jcni-cli.jar COMMAND ...}. */
 public final class Main {
+  /**
+   * How long a signal that ends the JVM (Ctrl-C, SIGTERM) waits for the command to stop its plugin:
+   * SIGTERM, the grace period (5 s by default) and SIGKILL, the drain period, and some margin.
+   */
+  static final long STOP_WAIT_SECONDS = 20;
+
   private Main() {}
 
   /**
    * Runs jcni and exits with its exit code.
+   *
+   * <p>A plugin runs in a process group of its own, so Ctrl-C on the terminal does not reach it.
+   * When a signal ends the JVM while a command runs, the command's thread is interrupted, which
+   * stops the running plugin as a deadline would (SIGTERM, grace period, SIGKILL), and the JVM
+   * waits for that: no plugin goes on running unseen after {@code jcni} has exited.
    *
    * @param args the command line
    */
@@ -15,8 +29,31 @@ public final class Main {
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    int code = new Cli(Cli.allCommands(), System.getenv(), System.out, System.err).run(args);
-    System.out.flush();
+    Thread command = Thread.currentThread();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread stopOnSignal =
+        new Thread(
+            () -> {
+              if (finished.getCount() == 0) {
+                return; // the command is over: an ordinary exit
+              }
+              command.interrupt();
+              try {
+                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "jcni-stop-on-signal");
+    Runtime.getRuntime().addShutdownHook(stopOnSignal);
+    int code;
+    try {
+      code = new Cli(Cli.allCommands(), System.getenv(), System.out, System.err).run(args);
+      System.out.flush();
+    } finally {
+      // before System.exit, which would wait for the hook for ever during a shutdown
+      finished.countDown();
+    }
     System.exit(code);
   }
 }
