@@ -175,14 +175,14 @@ public final class ConfigLinter {
     }
 
     void error(Path file, ConfigException e) {
+      // the exception keeps its file as text: compare the text rather than parse it again, which
+      // fails for names the JVM's file name encoding cannot hold (non-ASCII in the C locale)
+      String named = e.context().file();
+      Path where = named == null || named.equals(file.toString()) ? file : e.file().orElse(file);
       add(
           file,
           new LintFinding(
-              Severity.ERROR,
-              e.file().orElse(file),
-              e.line().orElse(0),
-              e.column().orElse(0),
-              e.detail()));
+              Severity.ERROR, where, e.line().orElse(0), e.column().orElse(0), e.detail()));
     }
 
     void warning(Path file, ConfigSource src, String pointer, boolean atKey, String message) {
