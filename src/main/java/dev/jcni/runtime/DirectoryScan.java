@@ -8,7 +8,8 @@ import dev.jcni.config.NetworkConfigList;
 import dev.jcni.config.PluginConfig;
 import dev.jcni.internal.text.UntrustedText;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that cannot be used keeps the network it held in the previous reading, marked stale, so
  * that a file caught half-written never replaces a good configuration. A file that vanished between
- * listing and reading is simply gone.
+ * listing and reading is simply gone; a list whose drop-in vanished, or is a dangling link, is a
+ * problem like any other.
  */
 final class DirectoryScan {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryScan.class);
@@ -100,7 +102,7 @@ final class DirectoryScan {
       try {
         candidates.add(new LoadedNetwork(read(file), file, Optional.empty(), List.of()));
       } catch (ConfigException e) {
-        if (e.getCause() instanceof NoSuchFileException) {
+        if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
           continue; // removed since the listing: not a problem, and no longer a network
         }
         problems.add(e);

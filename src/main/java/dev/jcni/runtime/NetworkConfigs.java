@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +122,15 @@ public final class NetworkConfigs implements AutoCloseable {
         sb.append(" missing=").append(m.type()).append(':').append(m.problem());
       }
       sb.append('\n');
+    }
+
+    /**
+     * Whether a problem of this snapshot left a stale network in it: the problem is that network's
+     * file error. A broken drop-in names the drop-in, not the list file the network is kept for.
+     */
+    boolean keepsLastGoodVersion(ConfigException problem) {
+      return Stream.concat(networks.stream(), shadowed.stream())
+          .anyMatch(n -> n.fileError().orElse(null) == problem);
     }
 
     boolean sameContent(Snapshot other) {
@@ -303,15 +313,11 @@ public final class NetworkConfigs implements AutoCloseable {
     for (ConfigException e : before) {
       known.add(e.getMessage());
     }
-    List<LoadedNetwork> all = new ArrayList<>(next.networks());
-    all.addAll(next.shadowed());
     for (ConfigException e : next.problems()) {
       if (!known.contains(e.getMessage())) {
-        boolean kept =
-            all.stream().anyMatch(n -> n.isStale() && e.file().equals(Optional.of(n.file())));
         LOG.warn(
             "a CNI configuration file cannot be used{}: {}",
-            kept ? " (its last good version stays in use)" : "",
+            next.keepsLastGoodVersion(e) ? " (its last good version stays in use)" : "",
             e.getMessage());
       }
     }

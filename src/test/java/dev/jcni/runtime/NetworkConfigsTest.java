@@ -242,6 +242,46 @@ class NetworkConfigsTest {
   }
 
   @Test
+  void aDanglingDropInLinkIsAProblemAndTheListKeepsItsLastGoodVersion() throws Exception {
+    install("bridge", "tuning");
+    write("10-net.conflist", list("net", 1, "bridge"));
+    write("net/50-tuning.conf", "{\"type\":\"tuning\"}");
+    try (NetworkConfigs configs = open()) {
+      assertThat(configs.snapshot().network("net").orElseThrow().config().plugins()).hasSize(2);
+      // the lock link emacs makes next to a file being edited: a *.conf that leads nowhere
+      Path lock = netD.resolve("net/.#50-tuning.conf");
+      Files.createSymbolicLink(lock, Path.of("root@node1.12345:1700000000"));
+      NetworkConfigs.Snapshot s = configs.reload();
+      LoadedNetwork kept = s.network("net").orElseThrow();
+      assertThat(kept.isStale()).isTrue();
+      assertThat(kept.config().plugins()).hasSize(2);
+      assertThat(s.problems()).hasSize(1);
+      assertThat(s.problems().get(0).file()).contains(lock);
+      assertThat(kept.fileError()).containsSame(s.problems().get(0));
+      assertThat(s.keepsLastGoodVersion(s.problems().get(0))).isTrue();
+      assertThat(s.readiness().isReady()).isTrue();
+    }
+  }
+
+  @Test
+  void aListFirstSeenWithADanglingDropInIsAProblemNotAVanishedFile() throws Exception {
+    install("bridge");
+    write("10-net.conflist", list("net", 1, "bridge"));
+    Files.createDirectories(netD.resolve("net"));
+    Files.createSymbolicLink(netD.resolve("net/50-gone.conf"), tmp.resolve("nowhere.conf"));
+    Files.createSymbolicLink(netD.resolve("20-gone.conflist"), tmp.resolve("nowhere.conflist"));
+    try (NetworkConfigs configs = open()) {
+      NetworkConfigs.Snapshot s = configs.snapshot();
+      assertThat(s.networks()).isEmpty();
+      assertThat(s.problems())
+          .extracting(e -> e.file().orElseThrow())
+          .containsExactly(netD.resolve("net/50-gone.conf"), netD.resolve("20-gone.conflist"));
+      assertThat(s.keepsLastGoodVersion(s.problems().get(0))).isFalse();
+      assertThat(s.readiness().status()).isEqualTo(NetworkReadiness.Status.NO_NETWORK);
+    }
+  }
+
+  @Test
   void aNewFileThatIsBrokenFromTheStartHasNoNetworkToKeep() throws Exception {
     install("bridge");
     write("10-net.conflist", list("net", 1, "bridge"));
