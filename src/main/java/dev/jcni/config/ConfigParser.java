@@ -1,5 +1,6 @@
 package dev.jcni.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
@@ -90,6 +91,41 @@ public final class ConfigParser {
     ConfigSource src = source(readFile(file), file);
     NetworkConfigList list = NetworkConfigList.fromTree(src.parseObject(), src, true);
     return withDropIns(list, file);
+  }
+
+  /**
+   * Reads one file of a configuration directory as {@link ConfigDirectory} reads it: a {@code
+   * .conflist} with its drop-ins ({@link #readList}), any other file as a single plugin
+   * configuration lifted to a one-plugin list ({@link NetworkConfigList#fromConf}).
+   *
+   * <p>A problem names the network whenever the file declares a valid network name ({@link
+   * ConfigException#network()}), so that a caller looking for that network can tell that the file
+   * meant to define it is broken, rather than a neighbour.
+   *
+   * @param file the file
+   * @return the network
+   * @throws ConfigException when the file or a drop-in cannot be read or is not valid
+   */
+  public NetworkConfigList readNetwork(Path file) throws ConfigException {
+    if (ConfigDirectory.isListFile(file)) {
+      return readList(file);
+    }
+    return readConfAsList(file);
+  }
+
+  /**
+   * Reads a single plugin configuration file of a directory lifted to a list; a problem names the
+   * network its {@code name} declares, when that is a valid network name.
+   */
+  NetworkConfigList readConfAsList(Path file) throws ConfigException {
+    ConfigSource src = source(readFile(file), file);
+    ObjectNode o = src.parseObject();
+    JsonNode name = o.get("name");
+    Context context = Context.NONE;
+    if (name != null && name.isTextual() && Names.networkNameProblem(name.textValue()) == null) {
+      context = context.withNetwork(name.textValue());
+    }
+    return NetworkConfigList.fromConf(PluginConfig.validate(o, src, "", context, src.bytes()));
   }
 
   /** Parses a list file's bytes without its drop-ins; it may have no plugins yet. */

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * One reading of a configuration directory, the way CRI-O's ocicni reads it: every {@code .conf},
  * {@code .conflist} and {@code .json} file in one name order (not libcni's conflists-first order),
  * each network checked for its plugins, the first usable network of each name kept, and the default
- * network the first usable one.
+ * network the first usable one. A broken file that declares a network's name ends the search for
+ * that name: later files of the name are shadowed, not used in its place.
  *
  * <p>A file that cannot be used keeps the network it held in the previous reading, marked stale, so
  * that a file caught half-written never replaces a good configuration. A file that vanished between
@@ -98,9 +99,12 @@ final class DirectoryScan {
     }
     List<LoadedNetwork> candidates = new ArrayList<>();
     List<ConfigException> problems = new ArrayList<>();
+    // per name declared by a broken file, the index in candidates from which that name is taken
+    Map<String, Integer> brokenFrom = new HashMap<>();
     for (Path file : files) {
       try {
-        candidates.add(new LoadedNetwork(read(file), file, Optional.empty(), List.of()));
+        candidates.add(
+            new LoadedNetwork(parser.readNetwork(file), file, Optional.empty(), List.of()));
       } catch (ConfigException e) {
         if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
           continue; // removed since the listing: not a problem, and no longer a network
@@ -116,6 +120,7 @@ final class DirectoryScan {
         } else {
           LOG.debug("skipping a configuration file that cannot be used: {}", e.getMessage());
         }
+        e.network().ifPresent(name -> brokenFrom.putIfAbsent(name, candidates.size()));
       }
     }
 
@@ -125,9 +130,15 @@ final class DirectoryScan {
       checked.add(n.withMissingPlugins(missingPlugins(n.config(), missingByType)));
     }
 
-    // per name, the first usable network, or the first one when none of the name is usable
+    // per name, the first usable network, or the first one when none of the name is usable; a
+    // broken file that declares the name ends the search (its last good version, if any, is the
+    // last one considered): a later file of that name is no substitute for it
     Map<String, LoadedNetwork> chosen = new LinkedHashMap<>();
-    for (LoadedNetwork n : checked) {
+    for (int i = 0; i < checked.size(); i++) {
+      LoadedNetwork n = checked.get(i);
+      if (i >= brokenFrom.getOrDefault(n.name(), Integer.MAX_VALUE)) {
+        continue;
+      }
       LoadedNetwork current = chosen.get(n.name());
       if (current == null || (!current.isUsable() && n.isUsable())) {
         chosen.put(n.name(), n);
@@ -147,7 +158,19 @@ final class DirectoryScan {
       Optional<LoadedNetwork> named =
           networks.stream().filter(n -> n.name().equals(defaultName)).findFirst();
       defaultNetwork = named.filter(LoadedNetwork::isUsable);
-      if (named.isEmpty()) {
+      Optional<ConfigException> broken =
+          problems.stream()
+              .filter(e -> e.network().filter(defaultName::equals).isPresent())
+              .findFirst();
+      if (named.isEmpty() && broken.isPresent()) {
+        readiness =
+            new NetworkReadiness(
+                NetworkReadiness.Status.DEFAULT_NETWORK_NOT_FOUND,
+                "the CNI configuration of the default network \""
+                    + defaultName
+                    + "\" cannot be used: "
+                    + broken.get().getMessage());
+      } else if (named.isEmpty()) {
         readiness =
             new NetworkReadiness(
                 NetworkReadiness.Status.DEFAULT_NETWORK_NOT_FOUND,
@@ -178,14 +201,6 @@ final class DirectoryScan {
       }
     }
     return new Outcome(networks, shadowed, problems, defaultNetwork, readiness);
-  }
-
-  private NetworkConfigList read(Path file) throws ConfigException {
-    if (file.getFileName().toString().endsWith(".conflist")) {
-      return parser.readList(file);
-    }
-    PluginConfig conf = parser.readPlugin(file);
-    return NetworkConfigList.fromConf(conf);
   }
 
   private List<LoadedNetwork.MissingPlugin> missingPlugins(

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * first usable one counts; the <em>default network</em> is the first usable network, or the one the
  * runtime named. A file that cannot be used is reported in {@link Snapshot#problems()}, and when it
  * held a network before, that last good version is kept (marked {@link LoadedNetwork#isStale()
- * stale}): a file caught half-written never replaces a good configuration.
+ * stale}): a file caught half-written never replaces a good configuration. A broken file that
+ * declares a network's name ({@link ConfigException#network()}) takes that name: later files of the
+ * name are shadowed, never used in its place.
  *
  * <p>Each reading produces an immutable {@link Snapshot}, published atomically: readers on any
  * thread see either the old or the new one, never a mixture. Listeners hear of each change once.
@@ -155,7 +157,10 @@ public final class NetworkConfigs implements AutoCloseable {
       return networks;
     }
 
-    /** Networks passed over because an earlier (or usable) network has their name. */
+    /**
+     * Networks passed over because an earlier (or usable) network has their name, or an earlier
+     * broken file declares it.
+     */
     public List<LoadedNetwork> shadowed() {
       return shadowed;
     }

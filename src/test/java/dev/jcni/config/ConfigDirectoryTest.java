@@ -96,6 +96,49 @@ class ConfigDirectoryTest {
   }
 
   @Test
+  void aBrokenFileThatDeclaresTheNetworkIsNotReplacedByALaterFileOfThatName() throws Exception {
+    // libcni's LoadConfList fails on the first file; the later one is an old copy left behind
+    Path broken =
+        write(
+            "10-foo.conflist",
+            "{\"name\":\"foo\",\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"bridge\","
+                + "\"ipam\":\"host-local\"}]}");
+    write("99-foo-old.conflist", list("foo", "macvlan"));
+    write("50-other.conflist", list("other", "ptp"));
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("foo"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).contains(broken);
+              assertThat(e.network()).contains("foo");
+              assertThat(e.field()).contains("ipam");
+            });
+    assertThat(ConfigDirectory.of(tmp).load("other").plugins().get(0).type()).isEqualTo("ptp");
+
+    ConfigDirectory.Listing listing = ConfigDirectory.of(tmp).listAll();
+    assertThat(listing.networks()).extracting(NetworkConfigList::name).containsExactly("other");
+    assertThat(listing.shadowed())
+        .extracting(n -> n.source().orElseThrow().getFileName().toString())
+        .containsExactly("99-foo-old.conflist");
+    assertThat(listing.problems()).extracting(e -> e.file().orElseThrow()).containsExactly(broken);
+  }
+
+  @Test
+  void aBrokenConfFileThatDeclaresTheNetworkNamesItAndIsNotReplacedEither() throws Exception {
+    Path broken = write("10-bar.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"bar\"}");
+    write("20-bar.json", "{\"cniVersion\":\"1.0.0\",\"name\":\"bar\",\"type\":\"bridge\"}");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("bar"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).contains(broken);
+              assertThat(e.network()).contains("bar");
+              assertThat(e.field()).contains("type");
+            });
+    assertThat(ConfigDirectory.of(tmp).listAll().networks()).isEmpty();
+  }
+
+  @Test
   void listsEveryNetworkWithShadowedOnesAndOneProblemPerBadFile() throws ConfigException {
     ConfigDirectory.Listing listing = ConfigDirectory.of(NET_D).listAll();
     assertThat(listing.networks())
