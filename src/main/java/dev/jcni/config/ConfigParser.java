@@ -165,9 +165,10 @@ public final class ConfigParser {
     List<PluginConfig> plugins = new ArrayList<>(files.size());
     int index = list.plugins().size();
     for (Path f : files) {
-      ConfigSource src = source(readFile(f), f);
-      ObjectNode o = src.parseObject();
+      // a drop-in that cannot be read or parsed still names its network: the list is what breaks
       Context context = Context.NONE.withNetwork(list.name()).withPlugin(index++, null);
+      ConfigSource src = source(readFile(f, context), f, context);
+      ObjectNode o = src.parseObject();
       plugins.add(PluginConfig.validate(o, src, "", context, src.bytes()));
     }
     return plugins;
@@ -209,18 +210,27 @@ public final class ConfigParser {
   }
 
   private ConfigSource source(byte[] bytes, Path path) throws ConfigException {
+    return source(bytes, path, Context.NONE);
+  }
+
+  private ConfigSource source(byte[] bytes, Path path, Context base) throws ConfigException {
     if (bytes.length > maxBytes) {
       throw new ConfigException(
           "is " + bytes.length + " bytes, more than the limit of " + maxBytes,
-          Context.NONE.withFile(path),
+          base.withFile(path),
           null);
     }
-    return new ConfigSource(bytes, path);
+    return new ConfigSource(bytes, path, base);
   }
 
   /** Reads a regular file, at most {@link #maxBytes()} + 1 bytes of it. */
   byte[] readFile(Path file) throws ConfigException {
-    Context context = Context.NONE.withFile(file);
+    return readFile(file, Context.NONE);
+  }
+
+  /** Reads a regular file; a problem has what {@code base} knows of the place. */
+  private byte[] readFile(Path file, Context base) throws ConfigException {
+    Context context = base.withFile(file);
     if (Files.exists(file) && !Files.isRegularFile(file)) {
       // a FIFO or a device could block or never end; a directory is not a configuration
       throw new ConfigException("is not a regular file", context, null);

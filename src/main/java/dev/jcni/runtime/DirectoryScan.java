@@ -65,13 +65,19 @@ final class DirectoryScan {
     this.defaultName = defaultName;
   }
 
-  /** What one reading found; the generation is assigned when it is published. */
+  /**
+   * What one reading found; the generation is assigned when it is published.
+   *
+   * @param brokenLists the networks declared by {@code .conflist} files that could not be used,
+   *     whose drop-in directories may hold the fix
+   */
   record Outcome(
       List<LoadedNetwork> networks,
       List<LoadedNetwork> shadowed,
       List<ConfigException> problems,
       Optional<LoadedNetwork> defaultNetwork,
-      NetworkReadiness readiness) {}
+      NetworkReadiness readiness,
+      Set<String> brokenLists) {}
 
   Outcome scan(List<LoadedNetwork> previous) {
     Path dir = directory.path();
@@ -89,7 +95,8 @@ final class DirectoryScan {
               "CNI configuration directory "
                   + UntrustedText.plainOrQuoted(dir)
                   + " cannot be used: "
-                  + e.getMessage()));
+                  + e.getMessage()),
+          Set.of());
     }
     files.sort(BY_NAME_BYTES);
 
@@ -101,6 +108,7 @@ final class DirectoryScan {
     List<ConfigException> problems = new ArrayList<>();
     // per name declared by a broken file, the index in candidates from which that name is taken
     Map<String, Integer> brokenFrom = new HashMap<>();
+    Set<String> brokenLists = new HashSet<>();
     for (Path file : files) {
       try {
         candidates.add(
@@ -121,6 +129,9 @@ final class DirectoryScan {
           LOG.debug("skipping a configuration file that cannot be used: {}", e.getMessage());
         }
         e.network().ifPresent(name -> brokenFrom.putIfAbsent(name, candidates.size()));
+        if (file.getFileName().toString().endsWith(".conflist")) {
+          e.network().ifPresent(brokenLists::add);
+        }
       }
     }
 
@@ -200,7 +211,7 @@ final class DirectoryScan {
                     + firstProblem(problems));
       }
     }
-    return new Outcome(networks, shadowed, problems, defaultNetwork, readiness);
+    return new Outcome(networks, shadowed, problems, defaultNetwork, readiness, brokenLists);
   }
 
   private List<LoadedNetwork.MissingPlugin> missingPlugins(

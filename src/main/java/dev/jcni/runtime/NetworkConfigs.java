@@ -84,6 +84,7 @@ public final class NetworkConfigs implements AutoCloseable {
     private final List<ConfigException> problems;
     private final Optional<LoadedNetwork> defaultNetwork;
     private final NetworkReadiness readiness;
+    private final Set<String> brokenLists;
     private final String content;
 
     Snapshot(long generation, Path directory, DirectoryScan.Outcome outcome) {
@@ -94,6 +95,7 @@ public final class NetworkConfigs implements AutoCloseable {
       this.problems = List.copyOf(outcome.problems());
       this.defaultNetwork = outcome.defaultNetwork();
       this.readiness = outcome.readiness();
+      this.brokenLists = Set.copyOf(outcome.brokenLists());
       this.content = describe();
     }
 
@@ -418,7 +420,11 @@ public final class NetworkConfigs implements AutoCloseable {
     }
   }
 
-  /** The configuration directory, the drop-in directories of its lists, the plugin directories. */
+  /**
+   * The configuration directory, the drop-in directories of its lists (those that could not be used
+   * too: a list that waits for its drop-ins, or whose drop-in is broken, is fixed there), the
+   * plugin directories.
+   */
   private Set<Path> watchTargets(Snapshot s) {
     Set<Path> targets = new LinkedHashSet<>();
     targets.add(directory.toAbsolutePath().normalize());
@@ -429,6 +435,9 @@ public final class NetworkConfigs implements AutoCloseable {
           && !n.config().loadOnlyInlinedPlugins()) {
         targets.add(directory.resolve(n.name()).toAbsolutePath().normalize());
       }
+    }
+    for (String network : s.brokenLists) {
+      targets.add(directory.resolve(network).toAbsolutePath().normalize());
     }
     for (Path dir : pluginDirectories) {
       targets.add(dir.toAbsolutePath().normalize());

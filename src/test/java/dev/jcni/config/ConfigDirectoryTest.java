@@ -230,6 +230,19 @@ class ConfigDirectoryTest {
   }
 
   @Test
+  void aDropInThatIsNotJsonNamesItsNetworkAndPlugin() throws Exception {
+    write("10-a.conflist", list("a", "bridge"));
+    Path dropIn = write("a/x.conf", "{\"type\":");
+    ConfigDirectory.Listing listing = ConfigDirectory.of(tmp).listAll();
+    assertThat(listing.problems()).hasSize(1);
+    ConfigException e = listing.problems().get(0);
+    assertThat(e.file()).contains(dropIn);
+    assertThat(e.network()).contains("a");
+    assertThat(e.pluginIndex()).hasValue(1);
+    assertThat(e.getMessage()).startsWith(dropIn + ":1:9: network \"a\", plugins[1]: ");
+  }
+
+  @Test
   void confNetworksGetNoDropIns() throws Exception {
     write("c.conf", "{\"name\":\"c\",\"type\":\"bridge\"}");
     write("c/extra.conf", "{\"type\":\"tuning\"}");
