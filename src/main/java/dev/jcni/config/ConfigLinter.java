@@ -319,9 +319,13 @@ public final class ConfigLinter {
               v.field()
                   + " "
                   + Messages.quote(v.version())
-                  + " is newer than the newest version jcni supports ("
-                  + dev.jcni.result.CniVersion.latest()
-                  + ") and is ignored");
+                  + (v.newer()
+                      ? " is newer than the newest version jcni supports ("
+                          + dev.jcni.result.CniVersion.latest()
+                          + ") and is ignored"
+                      : " is not a CNI version jcni knows and is skipped ("
+                          + DeclaredVersions.supportedList()
+                          + ")"));
         }
         dropIns(file, src, list);
       } catch (ConfigException e) {

@@ -154,6 +154,23 @@ class ConfigLinterTest {
   }
 
   @Test
+  void warnsAboutVersionEntriesThatAreSkipped() throws IOException {
+    String text =
+        "{\"cniVersions\":[\"\",\"1.0\",\"1.0.0\"],\"name\":\"s\",\"plugins\":[{\"type\":\"b\"}]}";
+    String supported = "(jcni supports 0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0)";
+    assertThat(lint("s.conflist", text))
+        .containsExactly(
+            "1:17: warning: cniVersions[0] \"\" is not a CNI version jcni knows and is skipped "
+                + supported,
+            "1:20: warning: cniVersions[1] \"1.0\" is not a CNI version jcni knows and is skipped "
+                + supported);
+    assertThat(lint("v.conflist", text.replace("\"1.0\"", "\"v1\"")))
+        .containsExactly(
+            "1:20: error: network \"s\", field \"cniVersions[1]\": cniVersions[1] \"v1\" is not a"
+                + " version: expected MAJOR.MINOR.PATCH, such as \"1.0.0\"");
+  }
+
+  @Test
   void warnsAboutReservedKeysInPluginObjects() throws IOException {
     String text =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"r\",\"args\":{},\"plugins\":[{\"type\":\"b\",\n"

@@ -127,7 +127,14 @@ class NetworkConfigListTest {
         "\"cniVersions\": [\"0.4.0\", \"1.2.0\", \"2.0.0\"]|0.4.0",
         "\"cniVersion\": \"1.2.0\", \"cniVersions\": [\"1.0.0\"]|1.0.0",
         "\"cniVersion\": \"1.1.0\", \"cniVersions\": [\"1.1.0\", \"10.0.0\"]|1.1.0",
-        "\"cniVersions\": [\"0.4.0\", \"1.99999999999999999999.0\"]|0.4.0",
+        "\"cniVersions\": [\"0.4.0\", \"1.9223372036854775807.0\"]|0.4.0",
+        // entries libcni accepts but jcni does not know by their text are skipped
+        "\"cniVersions\": [\"\", \"1.0.0\"]|1.0.0",
+        "\"cniVersions\": [\"1.0.0\", \"0.5.0\"]|1.0.0",
+        "\"cniVersions\": [\"1.0\", \"0.4.0\"]|0.4.0",
+        "\"cniVersions\": [\"1.1\", \"+1.1.0\", \"01.1.0\", \"-1\", \"0.3.1\"]|0.3.1",
+        "\"cniVersions\": [\"1.2\", \"2\", \"0.3.1\"]|0.3.1",
+        "\"cniVersion\": \"1.0.0\", \"cniVersions\": [\"1.1\"]|1.0.0",
       })
   void picksTheHighestSupportedVersionIgnoringNewerOnes(String top, String expected)
       throws ConfigException {
@@ -150,9 +157,19 @@ class NetworkConfigListTest {
         "\"cniVersion\": null|field \"cniVersion\": must be a string, not null",
         "\"cniVersions\": \"1.0.0\"|field \"cniVersions\": must be an array of version strings",
         "\"cniVersions\": [\"1.0.0\", 1]|field \"cniVersions[1]\": must be a string, not a number",
-        "\"cniVersions\": [\"1.0\"]|field \"cniVersions[0]\": cniVersions[0] \"1.0\" is not a"
-            + " version",
-        "\"cniVersions\": [\"0.3.2\"]|cniVersions[0] \"0.3.2\" is not a CNI version",
+        // entries that libcni's ParseVersion refuses fail the list, as in libcni
+        "\"cniVersions\": [\"v1.0.0\"]|field \"cniVersions[0]\": cniVersions[0] \"v1.0.0\" is not"
+            + " a version",
+        "\"cniVersions\": [\"1.0.0\", \"1.0.0-rc1\"]|cniVersions[1] \"1.0.0-rc1\" is not a version",
+        "\"cniVersions\": [\"1.0.0.0\"]|cniVersions[0] \"1.0.0.0\" is not a version",
+        "\"cniVersions\": [\"1..0\"]|cniVersions[0] \"1..0\" is not a version",
+        "\"cniVersions\": [\" 1.0.0\"]|cniVersions[0] \" 1.0.0\" is not a version",
+        "\"cniVersions\": [\"1.\u0661.0\"]|cniVersions[0] \"1.\u0661.0\" is not a version",
+        "\"cniVersions\": [\"0.4.0\", \"1.99999999999999999999.0\"]|cniVersions[1]"
+            + " \"1.99999999999999999999.0\" is not a version",
+        // skipped entries, and nothing else: as when every entry is newer
+        "\"cniVersions\": [\"1.0\"]|field \"cniVersions\": none of the declared versions",
+        "\"cniVersions\": [\"0.3.2\", \"\"]|none of the declared versions is one jcni supports",
         "\"cniVersions\": [\"2.0.0\"]|none of the declared versions is one jcni supports",
         "\"cniVersion\": \"3.0.0\", \"cniVersions\": [\"2.0.0\"]|none of the declared versions",
       })
