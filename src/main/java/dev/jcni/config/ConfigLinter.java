@@ -354,9 +354,8 @@ public final class ConfigLinter {
     private void dropIns(Path file, ConfigSource src, NetworkConfigList list)
         throws ConfigException {
       Path dir = ConfigParser.dropInDirectory(file, list.name());
-      List<Path> files = ConfigParser.listFiles(dir, List.of(".conf"), false);
       if (list.loadOnlyInlinedPlugins()) {
-        if (!files.isEmpty()) {
+        if (!ConfigParser.listFiles(dir, List.of(".conf"), false).isEmpty()) {
           warning(
               file,
               src,
@@ -368,6 +367,7 @@ public final class ConfigLinter {
         }
         return;
       }
+      List<Path> files = ConfigParser.dropInFiles(dir, list.name());
       if (list.plugins().isEmpty() && files.isEmpty()) {
         throw src.error(
             "no plugins: the list has no \"plugins\" and its drop-in directory "

@@ -160,8 +160,24 @@ public final class ConfigParser {
     return parent == null ? Path.of(network) : parent.resolve(network);
   }
 
+  /**
+   * The drop-in files of a network, {@code <dir>/<name>/*.conf} sorted by name. A missing directory
+   * (or a link to nothing) has none; a path that is something else than a directory is an error, as
+   * libcni's {@code ConfFiles} fails on it (ENOTDIR).
+   */
+  static List<Path> dropInFiles(Path dir, String network) throws ConfigException {
+    Context context = Context.NONE.withNetwork(network);
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new ConfigException(
+          "is not a directory, so the drop-in plugins of the network's list cannot be read from it",
+          context.withFile(dir),
+          null);
+    }
+    return listFiles(dir, List.of(".conf"), false, context);
+  }
+
   private List<PluginConfig> readDropIns(Path dir, NetworkConfigList list) throws ConfigException {
-    List<Path> files = listFiles(dir, List.of(".conf"), false);
+    List<Path> files = dropInFiles(dir, list.name());
     List<PluginConfig> plugins = new ArrayList<>(files.size());
     int index = list.plugins().size();
     for (Path f : files) {
@@ -269,6 +285,12 @@ public final class ConfigParser {
    */
   static List<Path> listFiles(Path dir, List<String> extensions, boolean mustExist)
       throws ConfigException {
+    return listFiles(dir, extensions, mustExist, Context.NONE);
+  }
+
+  /** As {@link #listFiles(Path, List, boolean)}; a problem has what {@code base} knows. */
+  private static List<Path> listFiles(
+      Path dir, List<String> extensions, boolean mustExist, Context base) throws ConfigException {
     List<Path> files = new ArrayList<>();
     if (!mustExist && !Files.isDirectory(dir)) {
       return files;
@@ -282,7 +304,7 @@ public final class ConfigParser {
       }
     } catch (IOException e) {
       throw new ConfigException(
-          "cannot list the directory: " + ioProblem(e), Context.NONE.withFile(dir), e);
+          "cannot list the directory: " + ioProblem(e), base.withFile(dir), e);
     }
     files.sort(BY_NAME_BYTES);
     return files;

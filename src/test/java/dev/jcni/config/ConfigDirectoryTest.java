@@ -243,6 +243,45 @@ class ConfigDirectoryTest {
   }
 
   @Test
+  void aDropInPathThatIsNotADirectoryIsAnErrorAndOneThatLeadsNowhereHasNoDropIns()
+      throws Exception {
+    Path list = write("10-n.conflist", list("n", "bridge"));
+    Path notADirectory = write("n", "a file where the drop-in directory belongs");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("n"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).contains(notADirectory);
+              assertThat(e.network()).contains("n");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      notADirectory
+                          + ": network \"n\": is not a directory, so the drop-in plugins of the"
+                          + " network's list cannot be read from it");
+            });
+    assertThatThrownBy(() -> NetworkConfigList.fromFile(list))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is not a directory");
+    assertThat(ConfigLinter.create().lint(tmp))
+        .extracting(LintFinding::toString)
+        .containsExactly(
+            notADirectory
+                + ": error: network \"n\": is not a directory, so the drop-in plugins of the"
+                + " network's list cannot be read from it");
+
+    // loadOnlyInlinedPlugins: the path is never read
+    write(
+        "10-n.conflist",
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"loadOnlyInlinedPlugins\":true,"
+            + "\"plugins\":[{\"type\":\"bridge\"}]}");
+    assertThat(ConfigDirectory.of(tmp).load("n").plugins()).hasSize(1);
+
+    write("20-m.conflist", list("m", "bridge"));
+    Files.createSymbolicLink(tmp.resolve("m"), tmp.resolve("nowhere"));
+    assertThat(ConfigDirectory.of(tmp).load("m").plugins()).hasSize(1);
+  }
+
+  @Test
   void confNetworksGetNoDropIns() throws Exception {
     write("c.conf", "{\"name\":\"c\",\"type\":\"bridge\"}");
     write("c/extra.conf", "{\"type\":\"tuning\"}");
