@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -166,6 +167,12 @@ public final class NetworkConfigList {
     boolean disableCheck = flag(root, "disableCheck", src, context);
     boolean disableGC = flag(root, "disableGC", src, context);
     boolean onlyInlined = flag(root, "loadOnlyInlinedPlugins", src, context);
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
+      if (!e.getKey().equals("plugins")) {
+        PluginConfig.checkNumbers(
+            e.getValue(), e.getKey(), "/" + PluginConfig.pointerToken(e.getKey()), src, context);
+      }
+    }
 
     JsonNode list = root.get("plugins");
     List<PluginConfig> plugins = new ArrayList<>();

@@ -12,7 +12,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -85,6 +87,77 @@ class NetworkConfigListTest {
             "{\"zeta\":1,\"type\":\"bridge\",\"alpha\":{\"z\":[1,2],\"a\":null},"
                 + "\"big\":123456789012345678901234567890,\"rate\":1.50,\"neg\":0.000,"
                 + "\"text\":\"caf\u00e9 \u2615\"}");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // Go's encoding/json refuses each of these numbers into a float64 (checked with go1.19)
+        "{\"type\":\"bridge\",\"mtu\":1e400}|1e400|mtu|0|bridge",
+        "{\"type\":\"bridge\",\"ipam\":{\"ranges\":[[{\"x\":-1e400}]]}}|-1e400"
+            + "|ipam.ranges[0][0].x|0|bridge",
+        "{\"type\":\"bridge\",\"x\":1.7976931348623159e308}|1.7976931348623159e308|x|0|bridge",
+        "{\"type\":\"a\"},{\"type\":\"b\",\"k\":{\"a~/b\":[1,2,1E+400]}}|1E+400|k.a~/b[2]|1|b",
+      })
+  void rejectsNumbersBeyondTheRangeOfAFloat64(
+      String plugins, String number, String field, int index, String type) {
+    String text = "{\"name\":\"n\",\"cniVersion\":\"1.0.0\",\"plugins\":[" + plugins + "]}";
+    ConfigException e = rejected(text);
+    assertThat(e.file()).contains(FILE);
+    assertThat(e.network()).contains("n");
+    assertThat(e.pluginIndex()).hasValue(index);
+    assertThat(e.pluginType()).contains(type);
+    assertThat(e.field()).contains(field);
+    assertThat(e.line()).hasValue(1);
+    assertThat(e.column()).hasValue(text.indexOf(number) + 1);
+    assertThat(e.problem())
+        .isEqualTo(
+            "number beyond the range of a float64 (1.8e308 in magnitude): plugins, written in Go,"
+                + " cannot decode it");
+  }
+
+  @Test
+  void rejectsNumbersBeyondTheRangeOfAFloat64AtTheTopAndInAConf() {
+    ConfigException top = rejected("{\"name\":\"n\",\"x\":[1e400],\"plugins\":[{\"type\":\"b\"}]}");
+    assertThat(top.network()).contains("n");
+    assertThat(top.pluginIndex()).isEmpty();
+    assertThat(top.field()).contains("x[0]");
+    String digits = "1" + "0".repeat(309); // 1e309, as an integer
+    assertThatThrownBy(
+            () -> PluginConfig.parse(utf8("{\"name\":\"n\",\"type\":\"b\",\"v\":" + digits + "}")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.field()).contains("v"));
+  }
+
+  @Test
+  void keepsNumbersWithinTheRangeOfAFloat64ExactlyAsWritten() throws ConfigException {
+    Map<String, String> numbers = new LinkedHashMap<>();
+    numbers.put("tiny", "1E-400"); // Go reads it as 0, without an error
+    numbers.put("min", "4.9e-324");
+    numbers.put("max", "1.7976931348623158e308");
+    numbers.put("i64", "-9223372036854775808");
+    numbers.put("u64", "18446744073709551615");
+    numbers.put("big", "123456789012345678901234567890");
+    numbers.put("d", "0.10");
+    numbers.put("digits", "9".repeat(308));
+    StringBuilder plugin = new StringBuilder("{\"type\":\"bridge\"");
+    numbers.forEach((k, v) -> plugin.append(",\"").append(k).append("\":").append(v));
+    plugin.append('}');
+    String text = "{\"name\":\"n\",\"plugins\":[" + plugin + "]}";
+    NetworkConfigList l = parse(text);
+    assertThat(l.bytes()).isEqualTo(utf8(text));
+    ObjectNode json = l.plugins().get(0).json();
+    numbers.forEach(
+        (k, v) -> {
+          if (json.get(k).isIntegralNumber()) {
+            assertThat(json.get(k).bigIntegerValue()).as(k).isEqualTo(new BigInteger(v));
+          } else {
+            // equal value and scale: 0.10 stays 0.10
+            assertThat(json.get(k).decimalValue()).as(k).isEqualTo(new BigDecimal(v));
+          }
+        });
+    assertThat(PluginConfig.parse(utf8(plugin.toString())).bytes())
+        .isEqualTo(utf8(plugin.toString()));
   }
 
   @Test
