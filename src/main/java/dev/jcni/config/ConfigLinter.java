@@ -6,7 +6,6 @@ import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
 import dev.jcni.config.LintFinding.Severity;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -239,14 +238,12 @@ public final class ConfigLinter {
     }
 
     private List<Path> subdirectories(Path dir) {
-      List<Path> subs = new ArrayList<>();
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
-        entries.forEach(subs::add);
-      } catch (IOException e) {
-        add(dir, new LintFinding(Severity.ERROR, dir, 0, 0, ConfigParser.ioProblem(e)));
+      try {
+        return ConfigParser.subdirectories(dir);
+      } catch (ConfigException e) {
+        error(dir, e);
+        return List.of();
       }
-      subs.sort(ConfigParser.BY_NAME_BYTES);
-      return subs;
     }
 
     /** Lints one file; returns what parsed, or {@code null}. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -295,19 +296,47 @@ public final class ConfigParser {
     if (!mustExist && !Files.isDirectory(dir)) {
       return files;
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        if (extensions.stream().anyMatch(name::endsWith) && !Files.isDirectory(entry)) {
-          files.add(entry);
-        }
+    for (Path entry : entries(dir, e -> true, base)) {
+      String name = entry.getFileName().toString();
+      if (extensions.stream().anyMatch(name::endsWith) && !Files.isDirectory(entry)) {
+        files.add(entry);
       }
-    } catch (IOException e) {
-      throw new ConfigException(
-          "cannot list the directory: " + ioProblem(e), base.withFile(dir), e);
     }
     files.sort(BY_NAME_BYTES);
     return files;
+  }
+
+  /**
+   * The subdirectories of a directory, sorted by name as Go sorts strings.
+   *
+   * @throws ConfigException when the directory cannot be listed
+   */
+  static List<Path> subdirectories(Path dir) throws ConfigException {
+    List<Path> subs = entries(dir, Files::isDirectory, Context.NONE);
+    subs.sort(BY_NAME_BYTES);
+    return subs;
+  }
+
+  /**
+   * The entries of a directory that the filter accepts, in the order listed; an I/O error, on
+   * opening the directory or while reading its entries, is a {@link ConfigException}.
+   */
+  private static List<Path> entries(
+      Path dir, DirectoryStream.Filter<? super Path> filter, Context base) throws ConfigException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, filter)) {
+      stream.forEach(entries::add);
+    } catch (IOException e) {
+      throw listingFailed(dir, base, e);
+    } catch (DirectoryIteratorException e) {
+      // an I/O error while reading the entries, which the stream's iterator throws unchecked
+      throw listingFailed(dir, base, e.getCause());
+    }
+    return entries;
+  }
+
+  private static ConfigException listingFailed(Path dir, Context base, IOException e) {
+    return new ConfigException("cannot list the directory: " + ioProblem(e), base.withFile(dir), e);
   }
 
   /** Go's sort.Strings order of file names: by their UTF-8 bytes, unsigned. */
