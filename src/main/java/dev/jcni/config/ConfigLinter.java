@@ -367,12 +367,7 @@ public final class ConfigLinter {
       List<Path> files = ConfigParser.dropInFiles(dir, list.name());
       if (list.plugins().isEmpty() && files.isEmpty()) {
         throw src.error(
-            "no plugins: the list has no \"plugins\" and its drop-in directory "
-                + Messages.path(dir)
-                + " has no *.conf files",
-            Context.NONE.withNetwork(list.name()),
-            "",
-            false);
+            ConfigParser.noPlugins(list, dir), Context.NONE.withNetwork(list.name()), "", false);
       }
       if (lintedDropIns.add(dir.toAbsolutePath().normalize())) {
         for (Path dropIn : files) {

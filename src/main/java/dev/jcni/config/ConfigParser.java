@@ -146,13 +146,19 @@ public final class ConfigParser {
     }
     if (full.plugins().isEmpty()) {
       throw new ConfigException(
-          "no plugins: the list has no \"plugins\" and its drop-in directory "
-              + dropInDirectory(file, list.name())
-              + " has no *.conf files",
+          noPlugins(list, dropInDirectory(file, list.name())),
           Context.NONE.withFile(file).withNetwork(list.name()),
           null);
     }
     return full;
+  }
+
+  /** The problem of a list that has no plugins of its own and none in its drop-in directory. */
+  static String noPlugins(NetworkConfigList list, Path dropIns) {
+    return "no plugins: the list has no \"plugins\" and its drop-in directory "
+        + Messages.path(dropIns)
+        + " has no *.conf files"
+        + list.singlePluginHint();
   }
 
   /** The drop-in directory of a network whose list is {@code file}: a sibling named after it. */

@@ -187,7 +187,8 @@ public final class NetworkConfigList {
       if (!allowNoPlugins) {
         throw src.error(
             "is missing (plugins from a drop-in directory are loaded only with the list's"
-                + " file)",
+                + " file)"
+                + singlePluginHint(root),
             context.withField("plugins"),
             "",
             false);
@@ -228,6 +229,21 @@ public final class NetworkConfigList {
         src.bytes(),
         src.path(),
         root);
+  }
+
+  /**
+   * A hint for a list without plugins that looks like a single plugin configuration (it has a
+   * {@code type} and no {@code plugins}): that belongs in a {@code .conf} file.
+   */
+  static String singlePluginHint(ObjectNode root) {
+    return root != null && root.has("type") && !root.has("plugins")
+        ? "; it has \"type\": a single plugin configuration belongs in a .conf file"
+        : "";
+  }
+
+  /** {@link #singlePluginHint} for this list's own object. */
+  String singlePluginHint() {
+    return singlePluginHint(root);
   }
 
   private static void checkName(String network, ConfigSource src, Context context)

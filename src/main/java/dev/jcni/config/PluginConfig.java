@@ -28,8 +28,8 @@ import java.util.Set;
  * are strings; {@code capabilities} maps names to booleans; {@code ipam} is an object whose {@code
  * type}, when given, is a plain file name too; {@code dns} holds string lists and a string domain;
  * {@code prevResult} is an object. A JSON {@code null} counts as absent for these keys, as in Go.
- * No number, at any depth, may lie beyond the range of a float64 (1.8e308 in magnitude): libcni
- * and the plugins, written in Go, cannot decode such a number.
+ * No number, at any depth, may lie beyond the range of a float64 (1.8e308 in magnitude): libcni and
+ * the plugins, written in Go, cannot decode such a number.
  */
 public final class PluginConfig {
   private final ObjectNode json;
@@ -121,8 +121,16 @@ public final class PluginConfig {
       throws ConfigException {
     JsonNode t = o.get("type");
     if (t == null || t.isNull()) {
+      JsonNode plugins = o.get("plugins");
+      String hint =
+          at.isEmpty() && plugins != null && plugins.isArray()
+              ? "; it has \"plugins\": a network configuration list belongs in a .conflist file"
+              : "";
       throw src.error(
-          "is missing; a plugin configuration needs a type", context.withField("type"), at, false);
+          "is missing; a plugin configuration needs a type" + hint,
+          context.withField("type"),
+          at,
+          false);
     }
     if (!t.isTextual()) {
       throw src.error(

@@ -7,6 +7,7 @@ import dev.jcni.ConfigException;
 import dev.jcni.InvalidNameException;
 import dev.jcni.result.CniVersion;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -279,6 +280,41 @@ class ConfigDirectoryTest {
     write("20-m.conflist", list("m", "bridge"));
     Files.createSymbolicLink(tmp.resolve("m"), tmp.resolve("nowhere"));
     assertThat(ConfigDirectory.of(tmp).load("m").plugins()).hasSize(1);
+  }
+
+  @Test
+  void aListSavedAsConfOrAPluginSavedAsConflistGetsAHint() throws Exception {
+    write(
+        "30-bar.conf",
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"bar\",\"plugins\":[{\"type\":\"b\"}]}");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("bar"))
+        .hasMessageEndingWith(
+            "field \"type\": is missing; a plugin configuration needs a type; it has \"plugins\":"
+                + " a network configuration list belongs in a .conflist file");
+    write("40-baz.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"baz\",\"type\":\"bridge\"}");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("baz"))
+        .hasMessageEndingWith(
+            "has no *.conf files; it has \"type\": a single plugin configuration belongs in a .conf"
+                + " file");
+    assertThatThrownBy(
+            () -> NetworkConfigList.parse(utf8("{\"name\":\"baz\",\"type\":\"bridge\"}")))
+        .hasMessageEndingWith(
+            "; it has \"type\": a single plugin configuration belongs in a .conf file");
+    assertThat(ConfigLinter.create().lint(tmp))
+        .extracting(f -> f.message())
+        .anySatisfy(m -> assertThat(m).endsWith("belongs in a .conflist file"))
+        .anySatisfy(m -> assertThat(m).endsWith("belongs in a .conf file"));
+    // a plugin of a list without a type gets no such hint, nor a list without plugins
+    assertThatThrownBy(
+            () -> NetworkConfigList.parse(utf8("{\"name\":\"x\",\"plugins\":[{\"plugins\":[]}]}")))
+        .hasMessageEndingWith("is missing; a plugin configuration needs a type");
+    write("50-empty.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"empty\"}");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("empty"))
+        .hasMessageEndingWith("has no *.conf files");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
