@@ -1,10 +1,13 @@
 package dev.jcni.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
 import dev.jcni.config.LintFinding.Severity;
+import dev.jcni.internal.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +36,9 @@ import java.util.Set;
  *
  * <p>A directory is read as a runtime reads it ({@link ConfigDirectory}): {@code *.conflist},
  * {@code *.conf} and {@code *.json} files, and the drop-ins of each list; its other subdirectories
- * are linted as configuration directories of their own. Instances are immutable and thread-safe.
+ * are linted as configuration directories of their own. A subdirectory named after a network that a
+ * {@code .conflist} declares is that list's drop-in directory, even when the list is too broken to
+ * lint (its name is then read as far as its JSON goes). Instances are immutable and thread-safe.
  */
 public final class ConfigLinter {
   /** The most findings reported for one file; a note says when more were left out. */
@@ -124,6 +129,7 @@ public final class ConfigLinter {
     private final Set<Path> visitedDirectories = new HashSet<>();
     private final Set<Path> lintedDropIns = new HashSet<>();
     private final Set<Path> truncated = new HashSet<>();
+    private final Map<Path, Set<String>> listNetworksByDirectory = new HashMap<>();
 
     List<LintFinding> findings() {
       List<LintFinding> all = new ArrayList<>();
@@ -231,10 +237,36 @@ public final class ConfigLinter {
         }
       }
       for (Path sub : subdirectories(dir)) {
-        if (!networkDirectories.contains(sub.getFileName().toString())) {
+        String name = sub.getFileName().toString();
+        // a drop-in directory, even of a list too broken to lint, is no configuration directory
+        if (!networkDirectories.contains(name) && !listNetworks(dir).contains(name)) {
           directory(sub);
         }
       }
+    }
+
+    /**
+     * The networks the {@code .conflist} files of a directory declare, as far as their names can be
+     * read (a list that cannot be parsed may still name its network before the first error): the
+     * names of the subdirectories that hold drop-ins.
+     */
+    Set<String> listNetworks(Path dir) {
+      return listNetworksByDirectory.computeIfAbsent(
+          dir.toAbsolutePath().normalize(),
+          d -> {
+            Set<String> names = new HashSet<>();
+            try {
+              for (Path list : ConfigParser.listFiles(d, List.of(".conflist"), false)) {
+                String name = declaredName(parser.readFile(list));
+                if (name != null) {
+                  names.add(name);
+                }
+              }
+            } catch (ConfigException e) {
+              // reported where the directory or the file is linted; only the names count here
+            }
+            return names;
+          });
     }
 
     private List<Path> subdirectories(Path dir) {
@@ -382,7 +414,8 @@ public final class ConfigLinter {
         PluginConfig conf = PluginConfig.validate(root, src, "", Context.NONE, src.bytes());
         network = NetworkConfigList.fromConf(conf).name();
         Path dropIns = ConfigParser.dropInDirectory(file, network);
-        if (Files.isDirectory(dropIns)) {
+        if (Files.isDirectory(dropIns)
+            && !listNetworks(file.toAbsolutePath().getParent()).contains(network)) {
           warning(
               file,
               src,
@@ -459,6 +492,32 @@ public final class ConfigLinter {
     }
     JsonNode list = withList ? root.get("cniVersions") : null;
     return list != null && list.isArray() && !list.isEmpty();
+  }
+
+  /**
+   * The network name a list file declares, read as far as its JSON goes once the linter's repairs
+   * are made: the top-level {@code name} string before the first error, when it is a valid network
+   * name; otherwise {@code null}.
+   */
+  private static String declaredName(byte[] bytes) {
+    try (JsonParser p = Json.mapper().createParser(TolerantScanner.scan(bytes).repaired())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken value = p.nextToken();
+        if (key.equals("name")) {
+          return value == JsonToken.VALUE_STRING && Names.networkNameProblem(p.getText()) == null
+              ? p.getText()
+              : null;
+        }
+        p.skipChildren();
+      }
+    } catch (IOException e) {
+      // the JSON breaks before a name
+    }
+    return null;
   }
 
   private static String validName(ObjectNode root) {

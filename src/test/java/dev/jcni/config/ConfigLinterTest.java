@@ -246,6 +246,40 @@ class ConfigLinterTest {
   }
 
   @Test
+  void theDropInsOfAListTooBrokenToLintAreNotLintedAsAConfigurationDirectory() throws IOException {
+    // a template: even repaired, it is not JSON; its name comes before the first error
+    Path list =
+        write(
+            "10-foo.conflist",
+            "{\"name\":\"foo\",\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"bridge\","
+                + "\"mtu\": {{ .Mtu }} }]");
+    write("foo/50-tuning.conf", "{\"type\":\"tuning\"}");
+    List<LintFinding> findings = ConfigLinter.create().lint(tmp);
+    assertThat(findings).isNotEmpty().allMatch(f -> f.file().equals(list));
+    assertThat(findings)
+        .extracting(LintFinding::message)
+        .contains("template action \"{{ .Mtu }}\" is not JSON: render the template first");
+  }
+
+  @Test
+  void aConfNextToAListOfItsNameIsNotToldThatTheListsDropInsAreNotRead() throws IOException {
+    write(
+        "10-foo.conflist",
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"foo\",\"plugins\":[{\"type\":\"b\"}]}");
+    String conf = "{\"cniVersion\":\"1.0.0\",\"name\":\"foo\",\"type\":\"bridge\"}";
+    Path confFile = write("20-foo.conf", conf);
+    write("foo/50-tuning.conf", "{\"type\":\"tuning\"}");
+    assertThat(lintDirectory())
+        .containsExactly(
+            "20-foo.conf:1:"
+                + (conf.indexOf("\"foo\"") + 1)
+                + ": warning: network name \"foo\" is already used by "
+                + tmp.resolve("10-foo.conflist")
+                + ", which is read first: this file is never loaded");
+    assertThat(ConfigLinter.create().lint(confFile)).isEmpty();
+  }
+
+  @Test
   void aListWithNeitherPluginsNorDropInsIsAnError() throws IOException {
     assertThat(lint("e.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"e\"}"))
         .containsExactly(
