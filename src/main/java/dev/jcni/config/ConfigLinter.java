@@ -411,7 +411,8 @@ public final class ConfigLinter {
     private Parsed conf(Path file, ConfigSource src, ObjectNode root) {
       String network = null;
       try {
-        PluginConfig conf = PluginConfig.validate(root, src, "", Context.NONE, src.bytes());
+        PluginConfig conf =
+            PluginConfig.validate(root, src, "", ConfigParser.confContext(root), src.bytes());
         network = NetworkConfigList.fromConf(conf).name();
         Path dropIns = ConfigParser.dropInDirectory(file, network);
         if (Files.isDirectory(dropIns)

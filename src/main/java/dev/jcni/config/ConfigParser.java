@@ -121,12 +121,17 @@ public final class ConfigParser {
   NetworkConfigList readConfAsList(Path file) throws ConfigException {
     ConfigSource src = source(readFile(file), file);
     ObjectNode o = src.parseObject();
-    JsonNode name = o.get("name");
-    Context context = Context.NONE;
+    return NetworkConfigList.fromConf(
+        PluginConfig.validate(o, src, "", confContext(o), src.bytes()));
+  }
+
+  /** The context of a single plugin configuration file: its network, when it names a valid one. */
+  static Context confContext(ObjectNode conf) {
+    JsonNode name = conf.get("name");
     if (name != null && name.isTextual() && Names.networkNameProblem(name.textValue()) == null) {
-      context = context.withNetwork(name.textValue());
+      return Context.NONE.withNetwork(name.textValue());
     }
-    return NetworkConfigList.fromConf(PluginConfig.validate(o, src, "", context, src.bytes()));
+    return Context.NONE;
   }
 
   /** Parses a list file's bytes without its drop-ins; it may have no plugins yet. */

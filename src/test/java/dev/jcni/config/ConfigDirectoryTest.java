@@ -302,7 +302,11 @@ class ConfigDirectoryTest {
             "; it has \"type\": a single plugin configuration belongs in a .conf file");
     assertThat(ConfigLinter.create().lint(tmp))
         .extracting(f -> f.message())
-        .anySatisfy(m -> assertThat(m).endsWith("belongs in a .conflist file"))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .startsWith("network \"bar\", field \"type\": is missing")
+                    .endsWith("belongs in a .conflist file"))
         .anySatisfy(m -> assertThat(m).endsWith("belongs in a .conf file"));
     // a plugin of a list without a type gets no such hint, nor a list without plugins
     assertThatThrownBy(
