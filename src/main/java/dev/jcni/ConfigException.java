@@ -2,6 +2,7 @@ package dev.jcni;
 
 import dev.jcni.internal.text.UntrustedText;
 import java.io.Serializable;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,9 +216,24 @@ public class ConfigException extends CniException {
     return context;
   }
 
-  /** The source file, when the configuration came from one. */
+  /**
+   * The source file, when the configuration came from one and its name, kept as text ({@link
+   * Context#file()}), is a valid path of the default file system. Never throws: the name is empty
+   * when it cannot be turned back into a path, as happens to a file name with non-ASCII bytes in a
+   * JVM started in the C or POSIX locale (they are read as U+FFFD, which that encoding cannot
+   * hold). {@link Context#file()} still has the text.
+   *
+   * @return the file, or empty when there is none or its name is not a valid path here
+   */
   public Optional<Path> file() {
-    return Optional.ofNullable(context.file()).map(Path::of);
+    if (context.file() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Path.of(context.file()));
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
   }
 
   /** The network's name, when known. */

@@ -56,6 +56,17 @@ class ConfigExceptionTest {
   }
 
   @Test
+  void aFileNameThatIsNotAValidPathGivesNoFileAndKeepsItsText() {
+    // as a name with non-ASCII bytes is in a JVM started in the C locale: Path.of refuses it
+    Context where = new Context("/etc/cni/net.d/10-a\u0000b.conflist", "a", -1, null, null, 3, 1);
+    ConfigException e = new ConfigException("p", where, null);
+    assertThat(e.file()).isEmpty();
+    assertThat(e.context().file()).isEqualTo("/etc/cni/net.d/10-a\u0000b.conflist");
+    assertThat(e.getMessage())
+        .isEqualTo("\"/etc/cni/net.d/10-a\\u0000b.conflist\":3:1: network \"a\": p");
+  }
+
+  @Test
   void contextNormalisesUnknownNumbers() {
     Context c = new Context(null, null, -7, null, null, -1, 5);
     assertThat(c.pluginIndex()).isEqualTo(-1);

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * appended, unless it sets {@code loadOnlyInlinedPlugins}.
  *
  * <p>Unlike libcni, a file that cannot be parsed does not stop the search: it is skipped (and
- * logged), so that one broken neighbour never hides a runtime's network. Instances are immutable;
+ * logged), so that one broken neighbour never hides a runtime's network. A broken file that
+ * declares the requested name ({@link ConfigException#network()}) is no neighbour: it fails the
+ * search, as in libcni, and no later file of that name stands in for it. Instances are immutable;
  * every call reads the directory afresh.
  */
 public final class ConfigDirectory {
@@ -36,7 +38,8 @@ public final class ConfigDirectory {
    * Every network of a directory, as {@link #listAll()} finds them.
    *
    * @param networks the networks a runtime would use, one per name, in load order
-   * @param shadowed networks that have the name of an earlier network, and so are never loaded
+   * @param shadowed networks that have the name of an earlier network, or of an earlier broken file
+   *     that declares it, and so are never loaded
    * @param problems one exception per file (or drop-in) that cannot be used
    */
   public record Listing(
@@ -102,8 +105,9 @@ public final class ConfigDirectory {
    * @return the first network of that name
    * @throws dev.jcni.InvalidNameException when the name is not a valid network name
    * @throws ConfigException when no file defines the network (the message says how many files could
-   *     not be read; they are attached as suppressed exceptions), when its drop-ins are invalid, or
-   *     when the directory cannot be listed
+   *     not be read; they are attached as suppressed exceptions), when the first file that declares
+   *     it is not valid (its own exception), when its drop-ins are invalid, or when the directory
+   *     cannot be listed
    */
   public NetworkConfigList load(String networkName) throws ConfigException {
     Names.checkNetworkName(networkName);
@@ -114,6 +118,9 @@ public final class ConfigDirectory {
       try {
         network = readAlone(file);
       } catch (ConfigException e) {
+        if (e.network().filter(networkName::equals).isPresent()) {
+          throw e; // the file meant to define the network is broken: a later one is no substitute
+        }
         LOG.warn("skipping a configuration file that cannot be used: {}", e.getMessage());
         problems.add(e);
         continue;
@@ -149,7 +156,9 @@ public final class ConfigDirectory {
   }
 
   /**
-   * Lists every network of the directory, drop-ins included, without stopping at broken files.
+   * Lists every network of the directory, drop-ins included, without stopping at broken files. A
+   * broken file that declares a network takes its name as a usable file would: later files of that
+   * name are shadowed.
    *
    * @return the usable networks, the shadowed ones, and one exception per unusable file
    * @throws ConfigException when the directory exists but cannot be listed
@@ -165,6 +174,7 @@ public final class ConfigDirectory {
         network = readAlone(file);
       } catch (ConfigException e) {
         problems.add(e);
+        e.network().ifPresent(names::add);
         continue;
       }
       if (!names.add(network.name())) {
@@ -189,7 +199,7 @@ public final class ConfigDirectory {
     if (isListFile(file)) {
       return parser.readListAlone(file);
     }
-    return NetworkConfigList.fromConf(parser.readPlugin(file));
+    return parser.readConfAsList(file);
   }
 
   @Override

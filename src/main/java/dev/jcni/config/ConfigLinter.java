@@ -1,12 +1,14 @@
 package dev.jcni.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
 import dev.jcni.config.LintFinding.Severity;
+import dev.jcni.internal.json.Json;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +36,9 @@ import java.util.Set;
  *
  * <p>A directory is read as a runtime reads it ({@link ConfigDirectory}): {@code *.conflist},
  * {@code *.conf} and {@code *.json} files, and the drop-ins of each list; its other subdirectories
- * are linted as configuration directories of their own. Instances are immutable and thread-safe.
+ * are linted as configuration directories of their own. A subdirectory named after a network that a
+ * {@code .conflist} declares is that list's drop-in directory, even when the list is too broken to
+ * lint (its name is then read as far as its JSON goes). Instances are immutable and thread-safe.
  */
 public final class ConfigLinter {
   /** The most findings reported for one file; a note says when more were left out. */
@@ -125,6 +129,7 @@ public final class ConfigLinter {
     private final Set<Path> visitedDirectories = new HashSet<>();
     private final Set<Path> lintedDropIns = new HashSet<>();
     private final Set<Path> truncated = new HashSet<>();
+    private final Map<Path, Set<String>> listNetworksByDirectory = new HashMap<>();
 
     List<LintFinding> findings() {
       List<LintFinding> all = new ArrayList<>();
@@ -175,14 +180,14 @@ public final class ConfigLinter {
     }
 
     void error(Path file, ConfigException e) {
+      // the exception keeps its file as text: compare the text rather than parse it again, which
+      // fails for names the JVM's file name encoding cannot hold (non-ASCII in the C locale)
+      String named = e.context().file();
+      Path where = named == null || named.equals(file.toString()) ? file : e.file().orElse(file);
       add(
           file,
           new LintFinding(
-              Severity.ERROR,
-              e.file().orElse(file),
-              e.line().orElse(0),
-              e.column().orElse(0),
-              e.detail()));
+              Severity.ERROR, where, e.line().orElse(0), e.column().orElse(0), e.detail()));
     }
 
     void warning(Path file, ConfigSource src, String pointer, boolean atKey, String message) {
@@ -232,21 +237,45 @@ public final class ConfigLinter {
         }
       }
       for (Path sub : subdirectories(dir)) {
-        if (!networkDirectories.contains(sub.getFileName().toString())) {
+        String name = sub.getFileName().toString();
+        // a drop-in directory, even of a list too broken to lint, is no configuration directory
+        if (!networkDirectories.contains(name) && !listNetworks(dir).contains(name)) {
           directory(sub);
         }
       }
     }
 
+    /**
+     * The networks the {@code .conflist} files of a directory declare, as far as their names can be
+     * read (a list that cannot be parsed may still name its network before the first error): the
+     * names of the subdirectories that hold drop-ins.
+     */
+    Set<String> listNetworks(Path dir) {
+      return listNetworksByDirectory.computeIfAbsent(
+          dir.toAbsolutePath().normalize(),
+          d -> {
+            Set<String> names = new HashSet<>();
+            try {
+              for (Path list : ConfigParser.listFiles(d, List.of(".conflist"), false)) {
+                String name = declaredName(parser.readFile(list));
+                if (name != null) {
+                  names.add(name);
+                }
+              }
+            } catch (ConfigException e) {
+              // reported where the directory or the file is linted; only the names count here
+            }
+            return names;
+          });
+    }
+
     private List<Path> subdirectories(Path dir) {
-      List<Path> subs = new ArrayList<>();
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
-        entries.forEach(subs::add);
-      } catch (IOException e) {
-        add(dir, new LintFinding(Severity.ERROR, dir, 0, 0, ConfigParser.ioProblem(e)));
+      try {
+        return ConfigParser.subdirectories(dir);
+      } catch (ConfigException e) {
+        error(dir, e);
+        return List.of();
       }
-      subs.sort(ConfigParser.BY_NAME_BYTES);
-      return subs;
     }
 
     /** Lints one file; returns what parsed, or {@code null}. */
@@ -319,9 +348,13 @@ public final class ConfigLinter {
               v.field()
                   + " "
                   + Messages.quote(v.version())
-                  + " is newer than the newest version jcni supports ("
-                  + dev.jcni.result.CniVersion.latest()
-                  + ") and is ignored");
+                  + (v.newer()
+                      ? " is newer than the newest version jcni supports ("
+                          + dev.jcni.result.CniVersion.latest()
+                          + ") and is ignored"
+                      : " is not a CNI version jcni knows and is skipped ("
+                          + DeclaredVersions.supportedList()
+                          + ")"));
         }
         dropIns(file, src, list);
       } catch (ConfigException e) {
@@ -350,9 +383,8 @@ public final class ConfigLinter {
     private void dropIns(Path file, ConfigSource src, NetworkConfigList list)
         throws ConfigException {
       Path dir = ConfigParser.dropInDirectory(file, list.name());
-      List<Path> files = ConfigParser.listFiles(dir, List.of(".conf"), false);
       if (list.loadOnlyInlinedPlugins()) {
-        if (!files.isEmpty()) {
+        if (!ConfigParser.listFiles(dir, List.of(".conf"), false).isEmpty()) {
           warning(
               file,
               src,
@@ -364,14 +396,10 @@ public final class ConfigLinter {
         }
         return;
       }
+      List<Path> files = ConfigParser.dropInFiles(dir, list.name());
       if (list.plugins().isEmpty() && files.isEmpty()) {
         throw src.error(
-            "no plugins: the list has no \"plugins\" and its drop-in directory "
-                + Messages.path(dir)
-                + " has no *.conf files",
-            Context.NONE.withNetwork(list.name()),
-            "",
-            false);
+            ConfigParser.noPlugins(list, dir), Context.NONE.withNetwork(list.name()), "", false);
       }
       if (lintedDropIns.add(dir.toAbsolutePath().normalize())) {
         for (Path dropIn : files) {
@@ -383,10 +411,12 @@ public final class ConfigLinter {
     private Parsed conf(Path file, ConfigSource src, ObjectNode root) {
       String network = null;
       try {
-        PluginConfig conf = PluginConfig.validate(root, src, "", Context.NONE, src.bytes());
+        PluginConfig conf =
+            PluginConfig.validate(root, src, "", ConfigParser.confContext(root), src.bytes());
         network = NetworkConfigList.fromConf(conf).name();
         Path dropIns = ConfigParser.dropInDirectory(file, network);
-        if (Files.isDirectory(dropIns)) {
+        if (Files.isDirectory(dropIns)
+            && !listNetworks(file.toAbsolutePath().getParent()).contains(network)) {
           warning(
               file,
               src,
@@ -463,6 +493,32 @@ public final class ConfigLinter {
     }
     JsonNode list = withList ? root.get("cniVersions") : null;
     return list != null && list.isArray() && !list.isEmpty();
+  }
+
+  /**
+   * The network name a list file declares, read as far as its JSON goes once the linter's repairs
+   * are made: the top-level {@code name} string before the first error, when it is a valid network
+   * name; otherwise {@code null}.
+   */
+  private static String declaredName(byte[] bytes) {
+    try (JsonParser p = Json.mapper().createParser(TolerantScanner.scan(bytes).repaired())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken value = p.nextToken();
+        if (key.equals("name")) {
+          return value == JsonToken.VALUE_STRING && Names.networkNameProblem(p.getText()) == null
+              ? p.getText()
+              : null;
+        }
+        p.skipChildren();
+      }
+    } catch (IOException e) {
+      // the JSON breaks before a name
+    }
+    return null;
   }
 
   private static String validName(ObjectNode root) {

@@ -1,5 +1,6 @@
 package dev.jcni.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.ConfigException;
 import dev.jcni.ConfigException.Context;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -92,6 +94,46 @@ public final class ConfigParser {
     return withDropIns(list, file);
   }
 
+  /**
+   * Reads one file of a configuration directory as {@link ConfigDirectory} reads it: a {@code
+   * .conflist} with its drop-ins ({@link #readList}), any other file as a single plugin
+   * configuration lifted to a one-plugin list ({@link NetworkConfigList#fromConf}).
+   *
+   * <p>A problem names the network whenever the file declares a valid network name ({@link
+   * ConfigException#network()}), so that a caller looking for that network can tell that the file
+   * meant to define it is broken, rather than a neighbour.
+   *
+   * @param file the file
+   * @return the network
+   * @throws ConfigException when the file or a drop-in cannot be read or is not valid
+   */
+  public NetworkConfigList readNetwork(Path file) throws ConfigException {
+    if (ConfigDirectory.isListFile(file)) {
+      return readList(file);
+    }
+    return readConfAsList(file);
+  }
+
+  /**
+   * Reads a single plugin configuration file of a directory lifted to a list; a problem names the
+   * network its {@code name} declares, when that is a valid network name.
+   */
+  NetworkConfigList readConfAsList(Path file) throws ConfigException {
+    ConfigSource src = source(readFile(file), file);
+    ObjectNode o = src.parseObject();
+    return NetworkConfigList.fromConf(
+        PluginConfig.validate(o, src, "", confContext(o), src.bytes()));
+  }
+
+  /** The context of a single plugin configuration file: its network, when it names a valid one. */
+  static Context confContext(ObjectNode conf) {
+    JsonNode name = conf.get("name");
+    if (name != null && name.isTextual() && Names.networkNameProblem(name.textValue()) == null) {
+      return Context.NONE.withNetwork(name.textValue());
+    }
+    return Context.NONE;
+  }
+
   /** Parses a list file's bytes without its drop-ins; it may have no plugins yet. */
   NetworkConfigList readListAlone(Path file) throws ConfigException {
     ConfigSource src = source(readFile(file), file);
@@ -109,13 +151,19 @@ public final class ConfigParser {
     }
     if (full.plugins().isEmpty()) {
       throw new ConfigException(
-          "no plugins: the list has no \"plugins\" and its drop-in directory "
-              + dropInDirectory(file, list.name())
-              + " has no *.conf files",
+          noPlugins(list, dropInDirectory(file, list.name())),
           Context.NONE.withFile(file).withNetwork(list.name()),
           null);
     }
     return full;
+  }
+
+  /** The problem of a list that has no plugins of its own and none in its drop-in directory. */
+  static String noPlugins(NetworkConfigList list, Path dropIns) {
+    return "no plugins: the list has no \"plugins\" and its drop-in directory "
+        + Messages.path(dropIns)
+        + " has no *.conf files"
+        + list.singlePluginHint();
   }
 
   /** The drop-in directory of a network whose list is {@code file}: a sibling named after it. */
@@ -124,14 +172,31 @@ public final class ConfigParser {
     return parent == null ? Path.of(network) : parent.resolve(network);
   }
 
+  /**
+   * The drop-in files of a network, {@code <dir>/<name>/*.conf} sorted by name. A missing directory
+   * (or a link to nothing) has none; a path that is something else than a directory is an error, as
+   * libcni's {@code ConfFiles} fails on it (ENOTDIR).
+   */
+  static List<Path> dropInFiles(Path dir, String network) throws ConfigException {
+    Context context = Context.NONE.withNetwork(network);
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new ConfigException(
+          "is not a directory, so the drop-in plugins of the network's list cannot be read from it",
+          context.withFile(dir),
+          null);
+    }
+    return listFiles(dir, List.of(".conf"), false, context);
+  }
+
   private List<PluginConfig> readDropIns(Path dir, NetworkConfigList list) throws ConfigException {
-    List<Path> files = listFiles(dir, List.of(".conf"), false);
+    List<Path> files = dropInFiles(dir, list.name());
     List<PluginConfig> plugins = new ArrayList<>(files.size());
     int index = list.plugins().size();
     for (Path f : files) {
-      ConfigSource src = source(readFile(f), f);
-      ObjectNode o = src.parseObject();
+      // a drop-in that cannot be read or parsed still names its network: the list is what breaks
       Context context = Context.NONE.withNetwork(list.name()).withPlugin(index++, null);
+      ConfigSource src = source(readFile(f, context), f, context);
+      ObjectNode o = src.parseObject();
       plugins.add(PluginConfig.validate(o, src, "", context, src.bytes()));
     }
     return plugins;
@@ -173,18 +238,27 @@ public final class ConfigParser {
   }
 
   private ConfigSource source(byte[] bytes, Path path) throws ConfigException {
+    return source(bytes, path, Context.NONE);
+  }
+
+  private ConfigSource source(byte[] bytes, Path path, Context base) throws ConfigException {
     if (bytes.length > maxBytes) {
       throw new ConfigException(
           "is " + bytes.length + " bytes, more than the limit of " + maxBytes,
-          Context.NONE.withFile(path),
+          base.withFile(path),
           null);
     }
-    return new ConfigSource(bytes, path);
+    return new ConfigSource(bytes, path, base);
   }
 
   /** Reads a regular file, at most {@link #maxBytes()} + 1 bytes of it. */
   byte[] readFile(Path file) throws ConfigException {
-    Context context = Context.NONE.withFile(file);
+    return readFile(file, Context.NONE);
+  }
+
+  /** Reads a regular file; a problem has what {@code base} knows of the place. */
+  private byte[] readFile(Path file, Context base) throws ConfigException {
+    Context context = base.withFile(file);
     if (Files.exists(file) && !Files.isRegularFile(file)) {
       // a FIFO or a device could block or never end; a directory is not a configuration
       throw new ConfigException("is not a regular file", context, null);
@@ -223,23 +297,57 @@ public final class ConfigParser {
    */
   static List<Path> listFiles(Path dir, List<String> extensions, boolean mustExist)
       throws ConfigException {
+    return listFiles(dir, extensions, mustExist, Context.NONE);
+  }
+
+  /** As {@link #listFiles(Path, List, boolean)}; a problem has what {@code base} knows. */
+  private static List<Path> listFiles(
+      Path dir, List<String> extensions, boolean mustExist, Context base) throws ConfigException {
     List<Path> files = new ArrayList<>();
     if (!mustExist && !Files.isDirectory(dir)) {
       return files;
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        if (extensions.stream().anyMatch(name::endsWith) && !Files.isDirectory(entry)) {
-          files.add(entry);
-        }
+    for (Path entry : entries(dir, e -> true, base)) {
+      String name = entry.getFileName().toString();
+      if (extensions.stream().anyMatch(name::endsWith) && !Files.isDirectory(entry)) {
+        files.add(entry);
       }
-    } catch (IOException e) {
-      throw new ConfigException(
-          "cannot list the directory: " + ioProblem(e), Context.NONE.withFile(dir), e);
     }
     files.sort(BY_NAME_BYTES);
     return files;
+  }
+
+  /**
+   * The subdirectories of a directory, sorted by name as Go sorts strings.
+   *
+   * @throws ConfigException when the directory cannot be listed
+   */
+  static List<Path> subdirectories(Path dir) throws ConfigException {
+    List<Path> subs = entries(dir, Files::isDirectory, Context.NONE);
+    subs.sort(BY_NAME_BYTES);
+    return subs;
+  }
+
+  /**
+   * The entries of a directory that the filter accepts, in the order listed; an I/O error, on
+   * opening the directory or while reading its entries, is a {@link ConfigException}.
+   */
+  private static List<Path> entries(
+      Path dir, DirectoryStream.Filter<? super Path> filter, Context base) throws ConfigException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, filter)) {
+      stream.forEach(entries::add);
+    } catch (IOException e) {
+      throw listingFailed(dir, base, e);
+    } catch (DirectoryIteratorException e) {
+      // an I/O error while reading the entries, which the stream's iterator throws unchecked
+      throw listingFailed(dir, base, e.getCause());
+    }
+    return entries;
+  }
+
+  private static ConfigException listingFailed(Path dir, Context base, IOException e) {
+    return new ConfigException("cannot list the directory: " + ioProblem(e), base.withFile(dir), e);
   }
 
   /** Go's sort.Strings order of file names: by their UTF-8 bytes, unsigned. */

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 final class ConfigSource {
   private final byte[] bytes;
   private final Path path;
+  private final Context base;
   private SourcePositions positions;
 
   /**
@@ -34,8 +35,17 @@ final class ConfigSource {
    * @param path the file the bytes came from, for messages, or {@code null}
    */
   ConfigSource(byte[] bytes, Path path) {
+    this(bytes, path, Context.NONE);
+  }
+
+  /**
+   * @param base what is known of the place of any problem in the bytes before they are parsed, such
+   *     as the network and plugin index of a drop-in file
+   */
+  ConfigSource(byte[] bytes, Path path, Context base) {
     this.bytes = bytes;
     this.path = path;
+    this.base = base;
   }
 
   byte[] bytes() {
@@ -46,9 +56,9 @@ final class ConfigSource {
     return path;
   }
 
-  /** A context that names this source's file. */
+  /** A context that names this source's file, with what is known of the place beforehand. */
   Context context() {
-    return Context.NONE.withFile(path);
+    return base.withFile(path);
   }
 
   private SourcePositions positions() {

@@ -15,10 +15,20 @@ import java.util.regex.Pattern;
  * The spec version a configuration declares, chosen as SPEC.md section 1 "Version considerations"
  * says: the highest supported version among {@code cniVersion} and {@code cniVersions}, ignoring
  * versions newer than jcni supports.
+ *
+ * <p>A {@code cniVersions} entry is read as libcni reads it (pkg/version's {@code ParseVersion}):
+ * {@code ""} or one to three parts of decimal digits, each with an optional sign and within a
+ * 64-bit integer. An entry that does not parse is an error, as in libcni; one that parses but is
+ * not a version jcni knows by that exact text ({@code "1.0"}, {@code "0.5.0"}, {@code ""}) is
+ * skipped, which the linter reports. {@code cniVersion} itself must be a known version, or a
+ * well-formed newer one.
  */
 final class DeclaredVersions {
-  /** A version a file declares that is newer than jcni supports, and so is ignored. */
-  record Ignored(String pointer, String field, String version) {}
+  /**
+   * A version a file declares that is not used: newer than jcni supports, or (a {@code cniVersions}
+   * entry only) not a version jcni knows.
+   */
+  record Ignored(String pointer, String field, String version, boolean newer) {}
 
   /**
    * The outcome: the version text plugins receive ({@code ""} when none is declared), the version
@@ -32,6 +42,9 @@ final class DeclaredVersions {
 
   private static final Pattern WELL_FORMED =
       Pattern.compile("(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)");
+
+  /** One part of a version as Go's strconv.Atoi reads it (its range is checked apart). */
+  private static final Pattern GO_INTEGER = Pattern.compile("[+-]?[0-9]+");
 
   private static final Selection NONE = new Selection("", CniVersion.V0_1_0, List.of());
 
@@ -100,9 +113,15 @@ final class DeclaredVersions {
             pointer,
             false);
       }
-      Optional<CniVersion> known = supported(item.textValue(), field, pointer, src, context);
+      String text = item.textValue();
+      Optional<CniVersion> known = CniVersion.find(text);
       if (known.isEmpty()) {
-        ignored.add(new Ignored(pointer, field, item.textValue()));
+        long[] parts = goVersion(text);
+        if (parts == null) {
+          throw notAVersion(text, field, pointer, src, context);
+        }
+        // libcni would take it; jcni cannot speak a version it does not know, so skips it
+        ignored.add(new Ignored(pointer, field, text, isNewerThanLatest(parts)));
       } else if (best == null || known.get().compareTo(best) > 0) {
         best = known.get();
       }
@@ -110,7 +129,7 @@ final class DeclaredVersions {
     if (declared != null) {
       Optional<CniVersion> known = supported(declared, "cniVersion", "/cniVersion", src, context);
       if (known.isEmpty()) {
-        ignored.add(new Ignored("/cniVersion", "cniVersion", declared));
+        ignored.add(new Ignored("/cniVersion", "cniVersion", declared, true));
       } else if (best == null || known.get().compareTo(best) > 0) {
         best = known.get();
       }
@@ -143,14 +162,7 @@ final class DeclaredVersions {
       return exact;
     }
     if (!WELL_FORMED.matcher(text).matches()) {
-      throw src.error(
-          field
-              + " "
-              + Messages.quote(text)
-              + " is not a version: expected MAJOR.MINOR.PATCH, such as \"1.0.0\"",
-          context.withField(field),
-          pointer,
-          false);
+      throw notAVersion(text, field, pointer, src, context);
     }
     if (isNewerThanLatest(text)) {
       return Optional.empty();
@@ -160,6 +172,56 @@ final class DeclaredVersions {
         context.withField(field),
         pointer,
         false);
+  }
+
+  private static ConfigException notAVersion(
+      String text, String field, String pointer, ConfigSource src, Context context) {
+    return src.error(
+        field
+            + " "
+            + Messages.quote(text)
+            + " is not a version: expected MAJOR.MINOR.PATCH, such as \"1.0.0\"",
+        context.withField(field),
+        pointer,
+        false);
+  }
+
+  /**
+   * The major, minor and patch numbers of a version as libcni's {@code version.ParseVersion} reads
+   * it, or {@code null} when it does not parse: {@code ""} is 0.1.0; otherwise one to three parts
+   * separated by dots, each an optionally signed decimal integer of 64 bits, missing parts 0.
+   */
+  private static long[] goVersion(String text) {
+    if (text.isEmpty()) {
+      return new long[] {0, 1, 0};
+    }
+    String[] parts = text.split("\\.", -1);
+    if (parts.length > 3) {
+      return null;
+    }
+    long[] numbers = new long[3];
+    for (int i = 0; i < parts.length; i++) {
+      if (!GO_INTEGER.matcher(parts[i]).matches()) {
+        return null;
+      }
+      try {
+        numbers[i] = Long.parseLong(parts[i]);
+      } catch (NumberFormatException e) {
+        return null; // beyond 64 bits: Go's Atoi fails with a range error
+      }
+    }
+    return numbers;
+  }
+
+  /** Whether a version read by {@link #goVersion} is newer than the newest supported one. */
+  private static boolean isNewerThanLatest(long[] parts) {
+    long[] latest = goVersion(CniVersion.latest().toString());
+    for (int i = 0; i < 3; i++) {
+      if (parts[i] != latest[i]) {
+        return parts[i] > latest[i];
+      }
+    }
+    return false;
   }
 
   /** Whether a version text names a supported version. */

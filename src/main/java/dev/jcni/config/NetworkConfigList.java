@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -166,6 +167,12 @@ public final class NetworkConfigList {
     boolean disableCheck = flag(root, "disableCheck", src, context);
     boolean disableGC = flag(root, "disableGC", src, context);
     boolean onlyInlined = flag(root, "loadOnlyInlinedPlugins", src, context);
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
+      if (!e.getKey().equals("plugins")) {
+        PluginConfig.checkNumbers(
+            e.getValue(), e.getKey(), "/" + PluginConfig.pointerToken(e.getKey()), src, context);
+      }
+    }
 
     JsonNode list = root.get("plugins");
     List<PluginConfig> plugins = new ArrayList<>();
@@ -180,7 +187,8 @@ public final class NetworkConfigList {
       if (!allowNoPlugins) {
         throw src.error(
             "is missing (plugins from a drop-in directory are loaded only with the list's"
-                + " file)",
+                + " file)"
+                + singlePluginHint(root),
             context.withField("plugins"),
             "",
             false);
@@ -221,6 +229,21 @@ public final class NetworkConfigList {
         src.bytes(),
         src.path(),
         root);
+  }
+
+  /**
+   * A hint for a list without plugins that looks like a single plugin configuration (it has a
+   * {@code type} and no {@code plugins}): that belongs in a {@code .conf} file.
+   */
+  static String singlePluginHint(ObjectNode root) {
+    return root != null && root.has("type") && !root.has("plugins")
+        ? "; it has \"type\": a single plugin configuration belongs in a .conf file"
+        : "";
+  }
+
+  /** {@link #singlePluginHint} for this list's own object. */
+  String singlePluginHint() {
+    return singlePluginHint(root);
   }
 
   private static void checkName(String network, ConfigSource src, Context context)

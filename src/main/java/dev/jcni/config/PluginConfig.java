@@ -28,6 +28,8 @@ import java.util.Set;
  * are strings; {@code capabilities} maps names to booleans; {@code ipam} is an object whose {@code
  * type}, when given, is a plain file name too; {@code dns} holds string lists and a string domain;
  * {@code prevResult} is an object. A JSON {@code null} counts as absent for these keys, as in Go.
+ * No number, at any depth, may lie beyond the range of a float64 (1.8e308 in magnitude): libcni and
+ * the plugins, written in Go, cannot decode such a number.
  */
 public final class PluginConfig {
   private final ObjectNode json;
@@ -119,8 +121,16 @@ public final class PluginConfig {
       throws ConfigException {
     JsonNode t = o.get("type");
     if (t == null || t.isNull()) {
+      JsonNode plugins = o.get("plugins");
+      String hint =
+          at.isEmpty() && plugins != null && plugins.isArray()
+              ? "; it has \"plugins\": a network configuration list belongs in a .conflist file"
+              : "";
       throw src.error(
-          "is missing; a plugin configuration needs a type", context.withField("type"), at, false);
+          "is missing; a plugin configuration needs a type" + hint,
+          context.withField("type"),
+          at,
+          false);
     }
     if (!t.isTextual()) {
       throw src.error(
@@ -153,6 +163,7 @@ public final class PluginConfig {
           at + "/prevResult",
           false);
     }
+    checkNumbers(o, "", at, src, c);
     return new PluginConfig(o, type, name, version, ipamType, capabilities, ownBytes, src.path());
   }
 
@@ -274,6 +285,44 @@ public final class PluginConfig {
       }
     }
     optionalString((ObjectNode) dns, "dns.", "domain", src, at + "/dns", c);
+  }
+
+  /**
+   * Rejects a number, at any depth of {@code v}, that Go's {@code encoding/json} cannot decode into
+   * a float64 because it is beyond its range (1e400, or an integer of more than 309 digits): libcni
+   * fails on it when it loads the file, and a plugin would fail on it at every call. Numbers in
+   * range are left exactly as written.
+   *
+   * @param field the field path of {@code v} ({@code ipam.ranges[0]}), {@code ""} for the object
+   *     the context is about
+   * @param pointer the JSON pointer of {@code v} in the source
+   */
+  static void checkNumbers(JsonNode v, String field, String pointer, ConfigSource src, Context c)
+      throws ConfigException {
+    if (v.isNumber()) {
+      if (!Double.isFinite(v.doubleValue())) {
+        throw src.error(
+            "number beyond the range of a float64 (1.8e308 in magnitude): plugins, written in Go,"
+                + " cannot decode it",
+            c.withField(field.isEmpty() ? null : field),
+            pointer,
+            false);
+      }
+    } else if (v.isObject()) {
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
+        String key = e.getKey();
+        checkNumbers(
+            e.getValue(),
+            field.isEmpty() ? key : field + "." + key,
+            pointer + "/" + pointerToken(key),
+            src,
+            c);
+      }
+    } else if (v.isArray()) {
+      for (int i = 0; i < v.size(); i++) {
+        checkNumbers(v.get(i), field + "[" + i + "]", pointer + "/" + i, src, c);
+      }
+    }
   }
 
   /** Escapes a key for use in a JSON pointer (RFC 6901). */

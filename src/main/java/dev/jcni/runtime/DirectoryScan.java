@@ -8,7 +8,8 @@ import dev.jcni.config.NetworkConfigList;
 import dev.jcni.config.PluginConfig;
 import dev.jcni.internal.text.UntrustedText;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,11 +30,13 @@ import org.slf4j.LoggerFactory;
  * One reading of a configuration directory, the way CRI-O's ocicni reads it: every {@code .conf},
  * {@code .conflist} and {@code .json} file in one name order (not libcni's conflists-first order),
  * each network checked for its plugins, the first usable network of each name kept, and the default
- * network the first usable one.
+ * network the first usable one. A broken file that declares a network's name ends the search for
+ * that name: later files of the name are shadowed, not used in its place.
  *
  * <p>A file that cannot be used keeps the network it held in the previous reading, marked stale, so
  * that a file caught half-written never replaces a good configuration. A file that vanished between
- * listing and reading is simply gone.
+ * listing and reading is simply gone; a list whose drop-in vanished, or is a dangling link, is a
+ * problem like any other.
  */
 final class DirectoryScan {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryScan.class);
@@ -62,13 +65,19 @@ final class DirectoryScan {
     this.defaultName = defaultName;
   }
 
-  /** What one reading found; the generation is assigned when it is published. */
+  /**
+   * What one reading found; the generation is assigned when it is published.
+   *
+   * @param brokenLists the networks declared by {@code .conflist} files that could not be used,
+   *     whose drop-in directories may hold the fix
+   */
   record Outcome(
       List<LoadedNetwork> networks,
       List<LoadedNetwork> shadowed,
       List<ConfigException> problems,
       Optional<LoadedNetwork> defaultNetwork,
-      NetworkReadiness readiness) {}
+      NetworkReadiness readiness,
+      Set<String> brokenLists) {}
 
   Outcome scan(List<LoadedNetwork> previous) {
     Path dir = directory.path();
@@ -86,7 +95,8 @@ final class DirectoryScan {
               "CNI configuration directory "
                   + UntrustedText.plainOrQuoted(dir)
                   + " cannot be used: "
-                  + e.getMessage()));
+                  + e.getMessage()),
+          Set.of());
     }
     files.sort(BY_NAME_BYTES);
 
@@ -96,11 +106,15 @@ final class DirectoryScan {
     }
     List<LoadedNetwork> candidates = new ArrayList<>();
     List<ConfigException> problems = new ArrayList<>();
+    // per name declared by a broken file, the index in candidates from which that name is taken
+    Map<String, Integer> brokenFrom = new HashMap<>();
+    Set<String> brokenLists = new HashSet<>();
     for (Path file : files) {
       try {
-        candidates.add(new LoadedNetwork(read(file), file, Optional.empty(), List.of()));
+        candidates.add(
+            new LoadedNetwork(parser.readNetwork(file), file, Optional.empty(), List.of()));
       } catch (ConfigException e) {
-        if (e.getCause() instanceof NoSuchFileException) {
+        if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
           continue; // removed since the listing: not a problem, and no longer a network
         }
         problems.add(e);
@@ -114,6 +128,10 @@ final class DirectoryScan {
         } else {
           LOG.debug("skipping a configuration file that cannot be used: {}", e.getMessage());
         }
+        e.network().ifPresent(name -> brokenFrom.putIfAbsent(name, candidates.size()));
+        if (file.getFileName().toString().endsWith(".conflist")) {
+          e.network().ifPresent(brokenLists::add);
+        }
       }
     }
 
@@ -123,9 +141,15 @@ final class DirectoryScan {
       checked.add(n.withMissingPlugins(missingPlugins(n.config(), missingByType)));
     }
 
-    // per name, the first usable network, or the first one when none of the name is usable
+    // per name, the first usable network, or the first one when none of the name is usable; a
+    // broken file that declares the name ends the search (its last good version, if any, is the
+    // last one considered): a later file of that name is no substitute for it
     Map<String, LoadedNetwork> chosen = new LinkedHashMap<>();
-    for (LoadedNetwork n : checked) {
+    for (int i = 0; i < checked.size(); i++) {
+      LoadedNetwork n = checked.get(i);
+      if (i >= brokenFrom.getOrDefault(n.name(), Integer.MAX_VALUE)) {
+        continue;
+      }
       LoadedNetwork current = chosen.get(n.name());
       if (current == null || (!current.isUsable() && n.isUsable())) {
         chosen.put(n.name(), n);
@@ -145,7 +169,19 @@ final class DirectoryScan {
       Optional<LoadedNetwork> named =
           networks.stream().filter(n -> n.name().equals(defaultName)).findFirst();
       defaultNetwork = named.filter(LoadedNetwork::isUsable);
-      if (named.isEmpty()) {
+      Optional<ConfigException> broken =
+          problems.stream()
+              .filter(e -> e.network().filter(defaultName::equals).isPresent())
+              .findFirst();
+      if (named.isEmpty() && broken.isPresent()) {
+        readiness =
+            new NetworkReadiness(
+                NetworkReadiness.Status.DEFAULT_NETWORK_NOT_FOUND,
+                "the CNI configuration of the default network \""
+                    + defaultName
+                    + "\" cannot be used: "
+                    + broken.get().getMessage());
+      } else if (named.isEmpty()) {
         readiness =
             new NetworkReadiness(
                 NetworkReadiness.Status.DEFAULT_NETWORK_NOT_FOUND,
@@ -175,15 +211,7 @@ final class DirectoryScan {
                     + firstProblem(problems));
       }
     }
-    return new Outcome(networks, shadowed, problems, defaultNetwork, readiness);
-  }
-
-  private NetworkConfigList read(Path file) throws ConfigException {
-    if (file.getFileName().toString().endsWith(".conflist")) {
-      return parser.readList(file);
-    }
-    PluginConfig conf = parser.readPlugin(file);
-    return NetworkConfigList.fromConf(conf);
+    return new Outcome(networks, shadowed, problems, defaultNetwork, readiness, brokenLists);
   }
 
   private List<LoadedNetwork.MissingPlugin> missingPlugins(

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * first usable one counts; the <em>default network</em> is the first usable network, or the one the
  * runtime named. A file that cannot be used is reported in {@link Snapshot#problems()}, and when it
  * held a network before, that last good version is kept (marked {@link LoadedNetwork#isStale()
- * stale}): a file caught half-written never replaces a good configuration.
+ * stale}): a file caught half-written never replaces a good configuration. A broken file that
+ * declares a network's name ({@link ConfigException#network()}) takes that name: later files of the
+ * name are shadowed, never used in its place.
  *
  * <p>Each reading produces an immutable {@link Snapshot}, published atomically: readers on any
  * thread see either the old or the new one, never a mixture. Listeners hear of each change once.
@@ -81,6 +84,7 @@ public final class NetworkConfigs implements AutoCloseable {
     private final List<ConfigException> problems;
     private final Optional<LoadedNetwork> defaultNetwork;
     private final NetworkReadiness readiness;
+    private final Set<String> brokenLists;
     private final String content;
 
     Snapshot(long generation, Path directory, DirectoryScan.Outcome outcome) {
@@ -91,6 +95,7 @@ public final class NetworkConfigs implements AutoCloseable {
       this.problems = List.copyOf(outcome.problems());
       this.defaultNetwork = outcome.defaultNetwork();
       this.readiness = outcome.readiness();
+      this.brokenLists = Set.copyOf(outcome.brokenLists());
       this.content = describe();
     }
 
@@ -123,6 +128,15 @@ public final class NetworkConfigs implements AutoCloseable {
       sb.append('\n');
     }
 
+    /**
+     * Whether a problem of this snapshot left a stale network in it: the problem is that network's
+     * file error. A broken drop-in names the drop-in, not the list file the network is kept for.
+     */
+    boolean keepsLastGoodVersion(ConfigException problem) {
+      return Stream.concat(networks.stream(), shadowed.stream())
+          .anyMatch(n -> n.fileError().orElse(null) == problem);
+    }
+
     boolean sameContent(Snapshot other) {
       return content.equals(other.content);
     }
@@ -145,7 +159,10 @@ public final class NetworkConfigs implements AutoCloseable {
       return networks;
     }
 
-    /** Networks passed over because an earlier (or usable) network has their name. */
+    /**
+     * Networks passed over because an earlier (or usable) network has their name, or an earlier
+     * broken file declares it.
+     */
     public List<LoadedNetwork> shadowed() {
       return shadowed;
     }
@@ -303,15 +320,11 @@ public final class NetworkConfigs implements AutoCloseable {
     for (ConfigException e : before) {
       known.add(e.getMessage());
     }
-    List<LoadedNetwork> all = new ArrayList<>(next.networks());
-    all.addAll(next.shadowed());
     for (ConfigException e : next.problems()) {
       if (!known.contains(e.getMessage())) {
-        boolean kept =
-            all.stream().anyMatch(n -> n.isStale() && e.file().equals(Optional.of(n.file())));
         LOG.warn(
             "a CNI configuration file cannot be used{}: {}",
-            kept ? " (its last good version stays in use)" : "",
+            next.keepsLastGoodVersion(e) ? " (its last good version stays in use)" : "",
             e.getMessage());
       }
     }
@@ -407,7 +420,11 @@ public final class NetworkConfigs implements AutoCloseable {
     }
   }
 
-  /** The configuration directory, the drop-in directories of its lists, the plugin directories. */
+  /**
+   * The configuration directory, the drop-in directories of its lists (those that could not be used
+   * too: a list that waits for its drop-ins, or whose drop-in is broken, is fixed there), the
+   * plugin directories.
+   */
   private Set<Path> watchTargets(Snapshot s) {
     Set<Path> targets = new LinkedHashSet<>();
     targets.add(directory.toAbsolutePath().normalize());
@@ -418,6 +435,9 @@ public final class NetworkConfigs implements AutoCloseable {
           && !n.config().loadOnlyInlinedPlugins()) {
         targets.add(directory.resolve(n.name()).toAbsolutePath().normalize());
       }
+    }
+    for (String network : s.brokenLists) {
+      targets.add(directory.resolve(network).toAbsolutePath().normalize());
     }
     for (Path dir : pluginDirectories) {
       targets.add(dir.toAbsolutePath().normalize());

@@ -29,7 +29,10 @@ public record NetworkReadiness(Status status, String message) {
     CONFIG_DIRECTORY_UNUSABLE,
     /** No usable network configuration: none at all, or only files that cannot be used. */
     NO_NETWORK,
-    /** The runtime named its default network and no file defines it. */
+    /**
+     * The runtime named its default network and no file defines it, or the first file that declares
+     * it cannot be used and has no last good version.
+     */
     DEFAULT_NETWORK_NOT_FOUND,
     /** The networks that would be the default need plugins that are not installed. */
     PLUGIN_NOT_FOUND,

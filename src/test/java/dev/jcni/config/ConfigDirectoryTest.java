@@ -7,6 +7,7 @@ import dev.jcni.ConfigException;
 import dev.jcni.InvalidNameException;
 import dev.jcni.result.CniVersion;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,49 @@ class ConfigDirectoryTest {
                 + NET_D.resolve("40-broken.conflist")
                 + ":5:22: trailing comma before \"}\": JSON does not allow it")
         .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+  }
+
+  @Test
+  void aBrokenFileThatDeclaresTheNetworkIsNotReplacedByALaterFileOfThatName() throws Exception {
+    // libcni's LoadConfList fails on the first file; the later one is an old copy left behind
+    Path broken =
+        write(
+            "10-foo.conflist",
+            "{\"name\":\"foo\",\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"bridge\","
+                + "\"ipam\":\"host-local\"}]}");
+    write("99-foo-old.conflist", list("foo", "macvlan"));
+    write("50-other.conflist", list("other", "ptp"));
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("foo"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).contains(broken);
+              assertThat(e.network()).contains("foo");
+              assertThat(e.field()).contains("ipam");
+            });
+    assertThat(ConfigDirectory.of(tmp).load("other").plugins().get(0).type()).isEqualTo("ptp");
+
+    ConfigDirectory.Listing listing = ConfigDirectory.of(tmp).listAll();
+    assertThat(listing.networks()).extracting(NetworkConfigList::name).containsExactly("other");
+    assertThat(listing.shadowed())
+        .extracting(n -> n.source().orElseThrow().getFileName().toString())
+        .containsExactly("99-foo-old.conflist");
+    assertThat(listing.problems()).extracting(e -> e.file().orElseThrow()).containsExactly(broken);
+  }
+
+  @Test
+  void aBrokenConfFileThatDeclaresTheNetworkNamesItAndIsNotReplacedEither() throws Exception {
+    Path broken = write("10-bar.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"bar\"}");
+    write("20-bar.json", "{\"cniVersion\":\"1.0.0\",\"name\":\"bar\",\"type\":\"bridge\"}");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("bar"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).contains(broken);
+              assertThat(e.network()).contains("bar");
+              assertThat(e.field()).contains("type");
+            });
+    assertThat(ConfigDirectory.of(tmp).listAll().networks()).isEmpty();
   }
 
   @Test
@@ -184,6 +228,97 @@ class ConfigDirectoryTest {
     assertThat(listing.networks()).extracting(NetworkConfigList::name).containsExactly("b");
     assertThat(listing.problems()).hasSize(1);
     assertThat(ConfigDirectory.of(tmp).load("b").name()).isEqualTo("b");
+  }
+
+  @Test
+  void aDropInThatIsNotJsonNamesItsNetworkAndPlugin() throws Exception {
+    write("10-a.conflist", list("a", "bridge"));
+    Path dropIn = write("a/x.conf", "{\"type\":");
+    ConfigDirectory.Listing listing = ConfigDirectory.of(tmp).listAll();
+    assertThat(listing.problems()).hasSize(1);
+    ConfigException e = listing.problems().get(0);
+    assertThat(e.file()).contains(dropIn);
+    assertThat(e.network()).contains("a");
+    assertThat(e.pluginIndex()).hasValue(1);
+    assertThat(e.getMessage()).startsWith(dropIn + ":1:9: network \"a\", plugins[1]: ");
+  }
+
+  @Test
+  void aDropInPathThatIsNotADirectoryIsAnErrorAndOneThatLeadsNowhereHasNoDropIns()
+      throws Exception {
+    Path list = write("10-n.conflist", list("n", "bridge"));
+    Path notADirectory = write("n", "a file where the drop-in directory belongs");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("n"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).contains(notADirectory);
+              assertThat(e.network()).contains("n");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      notADirectory
+                          + ": network \"n\": is not a directory, so the drop-in plugins of the"
+                          + " network's list cannot be read from it");
+            });
+    assertThatThrownBy(() -> NetworkConfigList.fromFile(list))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is not a directory");
+    assertThat(ConfigLinter.create().lint(tmp))
+        .extracting(LintFinding::toString)
+        .containsExactly(
+            notADirectory
+                + ": error: network \"n\": is not a directory, so the drop-in plugins of the"
+                + " network's list cannot be read from it");
+
+    // loadOnlyInlinedPlugins: the path is never read
+    write(
+        "10-n.conflist",
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"loadOnlyInlinedPlugins\":true,"
+            + "\"plugins\":[{\"type\":\"bridge\"}]}");
+    assertThat(ConfigDirectory.of(tmp).load("n").plugins()).hasSize(1);
+
+    write("20-m.conflist", list("m", "bridge"));
+    Files.createSymbolicLink(tmp.resolve("m"), tmp.resolve("nowhere"));
+    assertThat(ConfigDirectory.of(tmp).load("m").plugins()).hasSize(1);
+  }
+
+  @Test
+  void aListSavedAsConfOrAPluginSavedAsConflistGetsAHint() throws Exception {
+    write(
+        "30-bar.conf",
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"bar\",\"plugins\":[{\"type\":\"b\"}]}");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("bar"))
+        .hasMessageEndingWith(
+            "field \"type\": is missing; a plugin configuration needs a type; it has \"plugins\":"
+                + " a network configuration list belongs in a .conflist file");
+    write("40-baz.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"baz\",\"type\":\"bridge\"}");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("baz"))
+        .hasMessageEndingWith(
+            "has no *.conf files; it has \"type\": a single plugin configuration belongs in a .conf"
+                + " file");
+    assertThatThrownBy(
+            () -> NetworkConfigList.parse(utf8("{\"name\":\"baz\",\"type\":\"bridge\"}")))
+        .hasMessageEndingWith(
+            "; it has \"type\": a single plugin configuration belongs in a .conf file");
+    assertThat(ConfigLinter.create().lint(tmp))
+        .extracting(f -> f.message())
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .startsWith("network \"bar\", field \"type\": is missing")
+                    .endsWith("belongs in a .conflist file"))
+        .anySatisfy(m -> assertThat(m).endsWith("belongs in a .conf file"));
+    // a plugin of a list without a type gets no such hint, nor a list without plugins
+    assertThatThrownBy(
+            () -> NetworkConfigList.parse(utf8("{\"name\":\"x\",\"plugins\":[{\"plugins\":[]}]}")))
+        .hasMessageEndingWith("is missing; a plugin configuration needs a type");
+    write("50-empty.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"empty\"}");
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("empty"))
+        .hasMessageEndingWith("has no *.conf files");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

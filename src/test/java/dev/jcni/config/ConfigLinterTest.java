@@ -154,6 +154,23 @@ class ConfigLinterTest {
   }
 
   @Test
+  void warnsAboutVersionEntriesThatAreSkipped() throws IOException {
+    String text =
+        "{\"cniVersions\":[\"\",\"1.0\",\"1.0.0\"],\"name\":\"s\",\"plugins\":[{\"type\":\"b\"}]}";
+    String supported = "(jcni supports 0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0)";
+    assertThat(lint("s.conflist", text))
+        .containsExactly(
+            "1:17: warning: cniVersions[0] \"\" is not a CNI version jcni knows and is skipped "
+                + supported,
+            "1:20: warning: cniVersions[1] \"1.0\" is not a CNI version jcni knows and is skipped "
+                + supported);
+    assertThat(lint("v.conflist", text.replace("\"1.0\"", "\"v1\"")))
+        .containsExactly(
+            "1:20: error: network \"s\", field \"cniVersions[1]\": cniVersions[1] \"v1\" is not a"
+                + " version: expected MAJOR.MINOR.PATCH, such as \"1.0.0\"");
+  }
+
+  @Test
   void warnsAboutReservedKeysInPluginObjects() throws IOException {
     String text =
         "{\"cniVersion\":\"1.0.0\",\"name\":\"r\",\"args\":{},\"plugins\":[{\"type\":\"b\",\n"
@@ -226,6 +243,40 @@ class ConfigLinterTest {
                 + " is not read: only .conflist networks take drop-in plugins",
             "vendor/x.conflist:1:1: warning: no cniVersion: plugins get an empty version and"
                 + " results are read as 0.1.0");
+  }
+
+  @Test
+  void theDropInsOfAListTooBrokenToLintAreNotLintedAsAConfigurationDirectory() throws IOException {
+    // a template: even repaired, it is not JSON; its name comes before the first error
+    Path list =
+        write(
+            "10-foo.conflist",
+            "{\"name\":\"foo\",\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"bridge\","
+                + "\"mtu\": {{ .Mtu }} }]");
+    write("foo/50-tuning.conf", "{\"type\":\"tuning\"}");
+    List<LintFinding> findings = ConfigLinter.create().lint(tmp);
+    assertThat(findings).isNotEmpty().allMatch(f -> f.file().equals(list));
+    assertThat(findings)
+        .extracting(LintFinding::message)
+        .contains("template action \"{{ .Mtu }}\" is not JSON: render the template first");
+  }
+
+  @Test
+  void aConfNextToAListOfItsNameIsNotToldThatTheListsDropInsAreNotRead() throws IOException {
+    write(
+        "10-foo.conflist",
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"foo\",\"plugins\":[{\"type\":\"b\"}]}");
+    String conf = "{\"cniVersion\":\"1.0.0\",\"name\":\"foo\",\"type\":\"bridge\"}";
+    Path confFile = write("20-foo.conf", conf);
+    write("foo/50-tuning.conf", "{\"type\":\"tuning\"}");
+    assertThat(lintDirectory())
+        .containsExactly(
+            "20-foo.conf:1:"
+                + (conf.indexOf("\"foo\"") + 1)
+                + ": warning: network name \"foo\" is already used by "
+                + tmp.resolve("10-foo.conflist")
+                + ", which is read first: this file is never loaded");
+    assertThat(ConfigLinter.create().lint(confFile)).isEmpty();
   }
 
   @Test

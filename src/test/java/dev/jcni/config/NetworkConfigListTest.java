@@ -12,7 +12,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,6 +89,77 @@ class NetworkConfigListTest {
                 + "\"text\":\"caf\u00e9 \u2615\"}");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // Go's encoding/json refuses each of these numbers into a float64 (checked with go1.19)
+        "{\"type\":\"bridge\",\"mtu\":1e400}|1e400|mtu|0|bridge",
+        "{\"type\":\"bridge\",\"ipam\":{\"ranges\":[[{\"x\":-1e400}]]}}|-1e400"
+            + "|ipam.ranges[0][0].x|0|bridge",
+        "{\"type\":\"bridge\",\"x\":1.7976931348623159e308}|1.7976931348623159e308|x|0|bridge",
+        "{\"type\":\"a\"},{\"type\":\"b\",\"k\":{\"a~/b\":[1,2,1E+400]}}|1E+400|k.a~/b[2]|1|b",
+      })
+  void rejectsNumbersBeyondTheRangeOfAFloat64(
+      String plugins, String number, String field, int index, String type) {
+    String text = "{\"name\":\"n\",\"cniVersion\":\"1.0.0\",\"plugins\":[" + plugins + "]}";
+    ConfigException e = rejected(text);
+    assertThat(e.file()).contains(FILE);
+    assertThat(e.network()).contains("n");
+    assertThat(e.pluginIndex()).hasValue(index);
+    assertThat(e.pluginType()).contains(type);
+    assertThat(e.field()).contains(field);
+    assertThat(e.line()).hasValue(1);
+    assertThat(e.column()).hasValue(text.indexOf(number) + 1);
+    assertThat(e.problem())
+        .isEqualTo(
+            "number beyond the range of a float64 (1.8e308 in magnitude): plugins, written in Go,"
+                + " cannot decode it");
+  }
+
+  @Test
+  void rejectsNumbersBeyondTheRangeOfAFloat64AtTheTopAndInAConf() {
+    ConfigException top = rejected("{\"name\":\"n\",\"x\":[1e400],\"plugins\":[{\"type\":\"b\"}]}");
+    assertThat(top.network()).contains("n");
+    assertThat(top.pluginIndex()).isEmpty();
+    assertThat(top.field()).contains("x[0]");
+    String digits = "1" + "0".repeat(309); // 1e309, as an integer
+    assertThatThrownBy(
+            () -> PluginConfig.parse(utf8("{\"name\":\"n\",\"type\":\"b\",\"v\":" + digits + "}")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.field()).contains("v"));
+  }
+
+  @Test
+  void keepsNumbersWithinTheRangeOfAFloat64ExactlyAsWritten() throws ConfigException {
+    Map<String, String> numbers = new LinkedHashMap<>();
+    numbers.put("tiny", "1E-400"); // Go reads it as 0, without an error
+    numbers.put("min", "4.9e-324");
+    numbers.put("max", "1.7976931348623158e308");
+    numbers.put("i64", "-9223372036854775808");
+    numbers.put("u64", "18446744073709551615");
+    numbers.put("big", "123456789012345678901234567890");
+    numbers.put("d", "0.10");
+    numbers.put("digits", "9".repeat(308));
+    StringBuilder plugin = new StringBuilder("{\"type\":\"bridge\"");
+    numbers.forEach((k, v) -> plugin.append(",\"").append(k).append("\":").append(v));
+    plugin.append('}');
+    String text = "{\"name\":\"n\",\"plugins\":[" + plugin + "]}";
+    NetworkConfigList l = parse(text);
+    assertThat(l.bytes()).isEqualTo(utf8(text));
+    ObjectNode json = l.plugins().get(0).json();
+    numbers.forEach(
+        (k, v) -> {
+          if (json.get(k).isIntegralNumber()) {
+            assertThat(json.get(k).bigIntegerValue()).as(k).isEqualTo(new BigInteger(v));
+          } else {
+            // equal value and scale: 0.10 stays 0.10
+            assertThat(json.get(k).decimalValue()).as(k).isEqualTo(new BigDecimal(v));
+          }
+        });
+    assertThat(PluginConfig.parse(utf8(plugin.toString())).bytes())
+        .isEqualTo(utf8(plugin.toString()));
+  }
+
   @Test
   void jsonAndBytesAreCopies() throws ConfigException {
     String text = list("\"cniVersion\": \"0.4.0\", ");
@@ -127,7 +200,14 @@ class NetworkConfigListTest {
         "\"cniVersions\": [\"0.4.0\", \"1.2.0\", \"2.0.0\"]|0.4.0",
         "\"cniVersion\": \"1.2.0\", \"cniVersions\": [\"1.0.0\"]|1.0.0",
         "\"cniVersion\": \"1.1.0\", \"cniVersions\": [\"1.1.0\", \"10.0.0\"]|1.1.0",
-        "\"cniVersions\": [\"0.4.0\", \"1.99999999999999999999.0\"]|0.4.0",
+        "\"cniVersions\": [\"0.4.0\", \"1.9223372036854775807.0\"]|0.4.0",
+        // entries libcni accepts but jcni does not know by their text are skipped
+        "\"cniVersions\": [\"\", \"1.0.0\"]|1.0.0",
+        "\"cniVersions\": [\"1.0.0\", \"0.5.0\"]|1.0.0",
+        "\"cniVersions\": [\"1.0\", \"0.4.0\"]|0.4.0",
+        "\"cniVersions\": [\"1.1\", \"+1.1.0\", \"01.1.0\", \"-1\", \"0.3.1\"]|0.3.1",
+        "\"cniVersions\": [\"1.2\", \"2\", \"0.3.1\"]|0.3.1",
+        "\"cniVersion\": \"1.0.0\", \"cniVersions\": [\"1.1\"]|1.0.0",
       })
   void picksTheHighestSupportedVersionIgnoringNewerOnes(String top, String expected)
       throws ConfigException {
@@ -150,9 +230,19 @@ class NetworkConfigListTest {
         "\"cniVersion\": null|field \"cniVersion\": must be a string, not null",
         "\"cniVersions\": \"1.0.0\"|field \"cniVersions\": must be an array of version strings",
         "\"cniVersions\": [\"1.0.0\", 1]|field \"cniVersions[1]\": must be a string, not a number",
-        "\"cniVersions\": [\"1.0\"]|field \"cniVersions[0]\": cniVersions[0] \"1.0\" is not a"
-            + " version",
-        "\"cniVersions\": [\"0.3.2\"]|cniVersions[0] \"0.3.2\" is not a CNI version",
+        // entries that libcni's ParseVersion refuses fail the list, as in libcni
+        "\"cniVersions\": [\"v1.0.0\"]|field \"cniVersions[0]\": cniVersions[0] \"v1.0.0\" is not"
+            + " a version",
+        "\"cniVersions\": [\"1.0.0\", \"1.0.0-rc1\"]|cniVersions[1] \"1.0.0-rc1\" is not a version",
+        "\"cniVersions\": [\"1.0.0.0\"]|cniVersions[0] \"1.0.0.0\" is not a version",
+        "\"cniVersions\": [\"1..0\"]|cniVersions[0] \"1..0\" is not a version",
+        "\"cniVersions\": [\" 1.0.0\"]|cniVersions[0] \" 1.0.0\" is not a version",
+        "\"cniVersions\": [\"1.\u0661.0\"]|cniVersions[0] \"1.\u0661.0\" is not a version",
+        "\"cniVersions\": [\"0.4.0\", \"1.99999999999999999999.0\"]|cniVersions[1]"
+            + " \"1.99999999999999999999.0\" is not a version",
+        // skipped entries, and nothing else: as when every entry is newer
+        "\"cniVersions\": [\"1.0\"]|field \"cniVersions\": none of the declared versions",
+        "\"cniVersions\": [\"0.3.2\", \"\"]|none of the declared versions is one jcni supports",
         "\"cniVersions\": [\"2.0.0\"]|none of the declared versions is one jcni supports",
         "\"cniVersion\": \"3.0.0\", \"cniVersions\": [\"2.0.0\"]|none of the declared versions",
       })

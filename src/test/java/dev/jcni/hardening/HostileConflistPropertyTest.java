@@ -2,6 +2,7 @@ package dev.jcni.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcni.Attachment;
 import dev.jcni.CacheException;
 import dev.jcni.CniClient;
@@ -47,11 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
  * test plugin {@code ok} half the time so that the mutated configurations reach a plugin.
  *
  * <p>Invariants: no canary (nor the {@code trap}) ever runs; parsing throws nothing but {@link
- * ConfigException}; the operations throw nothing but {@link PluginNotFoundException}, {@link
- * InvalidNameException} (a type the file system's encoding cannot hold, in the C locale), the
- * {@link PluginExecutionException} family and {@link CacheException}; every message, and every
- * finding of {@link ConfigLinter} on the document, is one line of visible characters ({@link
- * MessageText}); every try ends within its bound.
+ * ConfigException}, and refuses every number beyond the range of a float64 (the generator writes
+ * {@code 1e400}), which the plugins, written in Go, cannot decode; the operations throw nothing but
+ * {@link PluginNotFoundException}, {@link InvalidNameException} (a type the file system's encoding
+ * cannot hold, in the C locale), the {@link PluginExecutionException} family and {@link
+ * CacheException}; every message, and every finding of {@link ConfigLinter} on the document, is one
+ * line of visible characters ({@link MessageText}); every try ends within its bound.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileConflistPropertyTest {
@@ -133,6 +135,9 @@ class HostileConflistPropertyTest {
       MessageText.assertPrintable(e);
       return "parse: " + e.getClass().getSimpleName();
     }
+    // the generator writes 1e400 and -1e400: Go's plugins cannot decode them, so nothing that
+    // holds one may parse
+    assertThat(outOfFloat64Range(list.toJson())).as("a number beyond a float64").isEmpty();
     CniClient client = clients.get(doc.client());
     try {
       client.add(list, ATTACHMENT);
@@ -148,6 +153,16 @@ class HostileConflistPropertyTest {
       MessageText.assertPrintable(e);
       return "operation: " + e.getClass().getSimpleName();
     }
+  }
+
+  /** The numbers of a tree that a float64 cannot hold, as text. */
+  private static List<String> outOfFloat64Range(JsonNode node) {
+    List<String> found = new ArrayList<>();
+    if (node.isNumber() && !Double.isFinite(node.doubleValue())) {
+      found.add(node.asText());
+    }
+    node.elements().forEachRemaining(child -> found.addAll(outOfFloat64Range(child)));
+    return found;
   }
 
   /**

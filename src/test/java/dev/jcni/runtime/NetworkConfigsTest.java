@@ -242,6 +242,46 @@ class NetworkConfigsTest {
   }
 
   @Test
+  void aDanglingDropInLinkIsAProblemAndTheListKeepsItsLastGoodVersion() throws Exception {
+    install("bridge", "tuning");
+    write("10-net.conflist", list("net", 1, "bridge"));
+    write("net/50-tuning.conf", "{\"type\":\"tuning\"}");
+    try (NetworkConfigs configs = open()) {
+      assertThat(configs.snapshot().network("net").orElseThrow().config().plugins()).hasSize(2);
+      // the lock link emacs makes next to a file being edited: a *.conf that leads nowhere
+      Path lock = netD.resolve("net/.#50-tuning.conf");
+      Files.createSymbolicLink(lock, Path.of("root@node1.12345:1700000000"));
+      NetworkConfigs.Snapshot s = configs.reload();
+      LoadedNetwork kept = s.network("net").orElseThrow();
+      assertThat(kept.isStale()).isTrue();
+      assertThat(kept.config().plugins()).hasSize(2);
+      assertThat(s.problems()).hasSize(1);
+      assertThat(s.problems().get(0).file()).contains(lock);
+      assertThat(kept.fileError()).containsSame(s.problems().get(0));
+      assertThat(s.keepsLastGoodVersion(s.problems().get(0))).isTrue();
+      assertThat(s.readiness().isReady()).isTrue();
+    }
+  }
+
+  @Test
+  void aListFirstSeenWithADanglingDropInIsAProblemNotAVanishedFile() throws Exception {
+    install("bridge");
+    write("10-net.conflist", list("net", 1, "bridge"));
+    Files.createDirectories(netD.resolve("net"));
+    Files.createSymbolicLink(netD.resolve("net/50-gone.conf"), tmp.resolve("nowhere.conf"));
+    Files.createSymbolicLink(netD.resolve("20-gone.conflist"), tmp.resolve("nowhere.conflist"));
+    try (NetworkConfigs configs = open()) {
+      NetworkConfigs.Snapshot s = configs.snapshot();
+      assertThat(s.networks()).isEmpty();
+      assertThat(s.problems())
+          .extracting(e -> e.file().orElseThrow())
+          .containsExactly(netD.resolve("net/50-gone.conf"), netD.resolve("20-gone.conflist"));
+      assertThat(s.keepsLastGoodVersion(s.problems().get(0))).isFalse();
+      assertThat(s.readiness().status()).isEqualTo(NetworkReadiness.Status.NO_NETWORK);
+    }
+  }
+
+  @Test
   void aNewFileThatIsBrokenFromTheStartHasNoNetworkToKeep() throws Exception {
     install("bridge");
     write("10-net.conflist", list("net", 1, "bridge"));
@@ -278,6 +318,64 @@ class NetworkConfigsTest {
       assertThat(s.networks()).hasSize(1);
       assertThat(generationOf(s.networks().get(0))).isEqualTo(2);
       assertThat(s.shadowed()).extracting(NetworkConfigsTest::generationOf).containsExactly(1, 3);
+    }
+  }
+
+  static final String FOO_WITH_IPAM_AS_A_STRING =
+      "{\"cniVersion\":\"1.0.0\",\"name\":\"foo\",\"plugins\":[{\"type\":\"bridge\","
+          + "\"ipam\":\"host-local\"}]}";
+
+  @Test
+  void aBrokenFileThatDeclaresANameIsNotReplacedByALaterFileOfThatName() throws Exception {
+    install("bridge", "macvlan");
+    write("10-foo.conflist", FOO_WITH_IPAM_AS_A_STRING);
+    write("99-foo-old.conflist", list("foo", 1, "macvlan"));
+    try (NetworkConfigs configs = open()) {
+      NetworkConfigs.Snapshot s = configs.snapshot();
+      assertThat(s.networks()).isEmpty();
+      assertThat(s.shadowed())
+          .extracting(LoadedNetwork::file)
+          .containsExactly(netD.resolve("99-foo-old.conflist"));
+      assertThat(s.problems())
+          .extracting(e -> e.file().orElseThrow())
+          .containsExactly(netD.resolve("10-foo.conflist"));
+      assertThat(s.readiness().status()).isEqualTo(NetworkReadiness.Status.NO_NETWORK);
+    }
+    try (NetworkConfigs configs =
+        NetworkConfigs.builder(netD)
+            .pluginDirectories(List.of(bin))
+            .defaultNetworkName("foo")
+            .open()) {
+      NetworkReadiness r = configs.snapshot().readiness();
+      assertThat(r.status()).isEqualTo(NetworkReadiness.Status.DEFAULT_NETWORK_NOT_FOUND);
+      assertThat(r.message())
+          .startsWith("the CNI configuration of the default network \"foo\" cannot be used: ")
+          .contains("10-foo.conflist")
+          .contains("field \"ipam\"");
+      assertThat(configs.snapshot().defaultNetwork()).isEmpty();
+    }
+  }
+
+  @Test
+  void aBrokenFileThatDeclaresANameKeepsItsLastGoodVersionAheadOfLaterFiles() throws Exception {
+    install("bridge", "macvlan");
+    Path first = write("10-foo.conflist", list("foo", 1, "flannel"));
+    write("99-foo-old.conflist", list("foo", 9, "macvlan"));
+    try (NetworkConfigs configs = open()) {
+      // readable files: the first usable one counts
+      assertThat(generationOf(configs.snapshot().network("foo").orElseThrow())).isEqualTo(9);
+      install("flannel");
+      assertThat(generationOf(configs.reload().network("foo").orElseThrow())).isEqualTo(1);
+
+      Files.writeString(first, FOO_WITH_IPAM_AS_A_STRING);
+      Files.delete(bin.resolve("flannel"));
+      NetworkConfigs.Snapshot s = configs.reload();
+      LoadedNetwork kept = s.network("foo").orElseThrow();
+      assertThat(kept.isStale()).isTrue();
+      assertThat(generationOf(kept)).isEqualTo(1);
+      // unusable, yet the old copy does not stand in for the file that is being fixed
+      assertThat(s.shadowed()).extracting(NetworkConfigsTest::generationOf).containsExactly(9);
+      assertThat(s.readiness().status()).isEqualTo(NetworkReadiness.Status.PLUGIN_NOT_FOUND);
     }
   }
 

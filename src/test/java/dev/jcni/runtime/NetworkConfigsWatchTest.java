@@ -21,8 +21,10 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -176,6 +178,76 @@ class NetworkConfigsWatchTest {
                   .map(n -> n.config().plugins().get(1).json().get("mtu").asInt() == 1300)
                   .orElse(false),
           "the drop-in's change");
+    }
+  }
+
+  /**
+   * Waits for the watcher's reading in progress to end (a reload waits for it), so that a change
+   * made afterwards can only be found through its notification.
+   */
+  static void settled(NetworkConfigs configs) {
+    long generation = configs.snapshot().generation();
+    assertThat(configs.reload().generation()).isEqualTo(generation);
+  }
+
+  /** Waits for a listener to hear of a snapshot that satisfies {@code p}. */
+  static NetworkConfigs.Snapshot awaitHeard(
+      BlockingQueue<NetworkConfigs.Snapshot> heard,
+      Predicate<NetworkConfigs.Snapshot> p,
+      String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    List<NetworkConfigs.Snapshot> others = new ArrayList<>();
+    for (long left = DEADLINE.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+      NetworkConfigs.Snapshot s = heard.poll(left, TimeUnit.NANOSECONDS);
+      if (s != null && p.test(s)) {
+        return s;
+      }
+      if (s != null) {
+        others.add(s);
+      }
+    }
+    return fail("not heard within " + DEADLINE.toSeconds() + " s: " + what + "; heard " + others);
+  }
+
+  @Test
+  void aListWaitingForItsDropInsIsReadWhenOneArrives() throws Exception {
+    Files.writeString(
+        netD.resolve("10-net.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"net\"}");
+    Path dropIns = Files.createDirectory(netD.resolve("net"));
+    BlockingQueue<NetworkConfigs.Snapshot> heard = new LinkedBlockingQueue<>();
+    try (NetworkConfigs configs = builder().open()) {
+      assertThat(configs.snapshot().networks()).isEmpty();
+      assertThat(configs.snapshot().problems()).hasSize(1);
+      configs.addListener((previous, current) -> heard.add(current));
+      watching(configs);
+      settled(configs);
+      Files.writeString(dropIns.resolve("10-bridge.conf"), "{\"type\":\"bridge\"}");
+      NetworkConfigs.Snapshot s =
+          awaitHeard(heard, x -> x.network("net").isPresent(), "network net with its drop-in");
+      assertThat(s.problems()).isEmpty();
+      assertThat(s.readiness().isReady()).isTrue();
+    }
+  }
+
+  @Test
+  void aListWhoseFirstDropInIsBrokenIsReadWhenTheDropInIsFixed() throws Exception {
+    Files.writeString(netD.resolve("10-net.conflist"), list("net", 1, "bridge"));
+    Path dropIn = Files.createDirectory(netD.resolve("net")).resolve("10-tuning.conf");
+    Files.writeString(dropIn, "{\"type\":");
+    BlockingQueue<NetworkConfigs.Snapshot> heard = new LinkedBlockingQueue<>();
+    try (NetworkConfigs configs = builder().open()) {
+      assertThat(configs.snapshot().networks()).isEmpty();
+      configs.addListener((previous, current) -> heard.add(current));
+      watching(configs);
+      settled(configs);
+      Files.writeString(dropIn, "{\"type\":\"tuning\"}");
+      NetworkConfigs.Snapshot s =
+          awaitHeard(
+              heard,
+              x -> x.network("net").map(n -> n.config().plugins().size() == 2).orElse(false),
+              "network net with its fixed drop-in");
+      assertThat(s.problems()).isEmpty();
     }
   }
 
