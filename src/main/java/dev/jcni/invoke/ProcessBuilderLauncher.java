@@ -56,13 +56,15 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
   private static final int SIGKILL = 9;
 
   /**
-   * The JDK reports the errno of a failed exec only in the message: {@code error=26, Text file
-   * busy} (JDK 17) or {@code Exec failed, error: 26 (Text file busy)} (later JDKs).
+   * The JDK reports the errno of a failed exec only in text: {@code error=26, Text file busy} (JDK
+   * 17) or {@code Exec failed, error: 26 (Text file busy)} (later JDKs), in the message of the
+   * cause, which the message of the exception thrown repeats after the program's path, quoted
+   * as-is. A path can hold such text too, so the last occurrence is the JDK's.
    */
   private static final List<Pattern> ERRNO =
       List.of(
-          Pattern.compile("error=(\\d+), ([^\\n]*)$"),
-          Pattern.compile("error: (\\d+) \\(([^)\\n]*)\\)"));
+          Pattern.compile("(?s).*error=(\\d{1,9}), ([^\\n]*)"),
+          Pattern.compile("(?s).*error: (\\d{1,9}) \\(([^)\\n]*)\\)"));
 
   private final ExecutorService io;
 
@@ -100,17 +102,36 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
     return supervise(process, request, started);
   }
 
+  /** The failure of {@link ProcessBuilder#start()}, with the errno the JDK's message reports. */
   private static SpawnException spawnFailure(LaunchRequest request, IOException e) {
+    return spawnFailure(request.executable(), e);
+  }
+
+  /**
+   * The failure of {@link ProcessBuilder#start()} for {@code executable}, with the errno the JDK's
+   * message reports: read from the cause's message when there is one (it does not hold the path),
+   * else from the last occurrence in the message.
+   */
+  static SpawnException spawnFailure(Path executable, IOException e) {
+    List<String> texts = new ArrayList<>(2);
+    if (e.getCause() instanceof IOException && e.getCause().getMessage() != null) {
+      texts.add(e.getCause().getMessage());
+    }
     String text = String.valueOf(e.getMessage());
-    for (Pattern p : ERRNO) {
-      Matcher m = p.matcher(text);
-      if (m.find()) {
-        return new SpawnException(
-            request.executable(), m.group(2), OptionalInt.of(Integer.parseInt(m.group(1))), e);
+    texts.add(text);
+    for (String t : texts) {
+      for (Pattern p : ERRNO) {
+        Matcher m = p.matcher(t);
+        if (m.lookingAt()) {
+          return new SpawnException(
+              executable,
+              UntrustedText.visible(m.group(2)),
+              OptionalInt.of(Integer.parseInt(m.group(1))),
+              e);
+        }
       }
     }
-    return new SpawnException(
-        request.executable(), UntrustedText.visible(text), OptionalInt.empty(), e);
+    return new SpawnException(executable, UntrustedText.visible(text), OptionalInt.empty(), e);
   }
 
   private LaunchResult supervise(Process process, LaunchRequest request, long started)

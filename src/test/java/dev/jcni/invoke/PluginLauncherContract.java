@@ -394,6 +394,22 @@ abstract class PluginLauncherContract {
   }
 
   @Test
+  void aMissingExecutableWhoseNameReadsLikeAnErrnoIsReportedWithItsOwnErrno() {
+    for (String name :
+        List.of("x error=26, y", "x error=26, Text file busy", "x error: 26 (Text file busy) y")) {
+      Path missing = tmp.resolve(name);
+      assertThatThrownBy(() -> launcher().launch(request(missing, env(null), utf8("{}"))))
+          .as(name)
+          .isInstanceOfSatisfying(
+              SpawnException.class,
+              e -> {
+                assertThat(e.errno()).hasValue(2); // ENOENT
+                assertThat(e.isTextFileBusy()).isFalse();
+              });
+    }
+  }
+
+  @Test
   void aMissingExecutableIsASpawnExceptionWithItsErrno() {
     Path missing = tmp.resolve("no-such-plugin");
     assertThatThrownBy(() -> launcher().launch(request(missing, env(null), utf8("{}"))))
