@@ -189,7 +189,7 @@ public final class CniClient {
         JsonNode prev = result == null ? null : result.toJson();
         ObjectNode stdin = stdin(list, plugin, prev, attachment);
         byte[] stdout = sequence.run(i, plugin, stdin, deadline());
-        result = decodeResult(plugin, stdout, version);
+        result = decodeResult(plugin, sequence.lastRan().realPath(), stdout, version);
       }
     }
     return result;
@@ -206,9 +206,9 @@ public final class CniClient {
     return calls.options().deadline();
   }
 
-  private Result decodeResult(PluginConfig plugin, byte[] stdout, CniVersion version)
-      throws CniException {
-    Path where = Path.of(plugin.type());
+  /** Decodes the ADD result that the plugin at {@code where} (its resolved path) printed. */
+  private static Result decodeResult(
+      PluginConfig plugin, Path where, byte[] stdout, CniVersion version) throws CniException {
     try {
       return Result.decode(stdout, version).convertTo(version);
     } catch (MalformedResultException e) {

@@ -310,6 +310,8 @@ final class PluginCalls {
     private final List<CompletableFuture<Void>> discards = new ArrayList<>();
     /** The namespaces of the operation's thread, read when the first start ahead is asked. */
     private String namespaces;
+    /** The plugin the latest {@link #run} ran (or tried to), as located in CNI_PATH. */
+    private LocatedPlugin lastRan;
 
     private Sequence(
         OperationEvent op,
@@ -378,6 +380,7 @@ final class PluginCalls {
         try {
           PrestartedPlugin owned = process;
           process = null; // the executor owns it now
+          lastRan = located;
           return executor.execute(
               located, invocation, options.withDeadline(deadline), callDeadline, owned, prepareNext);
         } finally {
@@ -405,6 +408,14 @@ final class PluginCalls {
         }
         notifyFinished(event, elapsed, failure);
       }
+    }
+
+    /**
+     * The plugin the latest {@link #run} ran (or tried to run), as located in CNI_PATH: the file
+     * its output came from. {@code null} before a plugin was found.
+     */
+    LocatedPlugin lastRan() {
+      return lastRan;
     }
 
     /**

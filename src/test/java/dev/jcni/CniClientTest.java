@@ -345,6 +345,30 @@ class CniClientTest {
   }
 
   @Test
+  void anAddResultThatDoesNotDecodeIsReportedWithTheResolvedPathOfThePluginThatPrintedIt()
+      throws Exception {
+    // the second plugin of the list prints a result whose "ips" is not a list
+    String conf =
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
+            + "{\"type\":\"recorder\",\"recordTo\":\""
+            + log
+            + "\",\"tag\":\"a\"},{\"type\":\"bad-result\"}]}";
+    NetworkConfigList list = NetworkConfigList.parse(conf.getBytes(StandardCharsets.UTF_8));
+    Path printedIt = PLUGINS.resolve("bad-result").toRealPath();
+
+    assertThatThrownBy(() -> client.add(list, attachment("c1")))
+        .isInstanceOfSatisfying(
+            PluginProtocolException.class,
+            e -> {
+              assertThat(e.pluginType()).isEqualTo("bad-result");
+              assertThat(e.verb()).isEqualTo(Verb.ADD);
+              assertThat(e.pluginPath()).isAbsolute().isEqualTo(printedIt);
+              assertThat(e.getMessage()).contains("(" + printedIt + ")");
+              assertThat(e.getMessage()).contains("its result is not valid");
+            });
+  }
+
+  @Test
   void failedAddCachesNothingAndRollsBackOnlyWhenAsked() throws Exception {
     NetworkConfigList list =
         list("net1", "1.0.0", "\"tag\":\"a\"", "\"tag\":\"b\",\"failOn\":\"ADD\"", "\"tag\":\"c\"");

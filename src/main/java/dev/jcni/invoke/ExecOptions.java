@@ -121,7 +121,11 @@ public final class ExecOptions {
 
   /**
    * How long output is still read once the plugin has exited; a process the plugin left behind that
-   * keeps stdout open cannot hold the call longer than this.
+   * keeps stdout open cannot hold the call longer than this. What the plugin wrote before it exited
+   * is still read when the period is shorter, zero included (the ProcessBuilder launcher gives it
+   * at least 100 ms). If stdout could not be read up to where the plugin left it (the reading fell
+   * behind, or a process it left behind kept writing), the output is not used: the call fails with
+   * {@link dev.jcni.PluginProtocolException} (unless the exit status already makes it fail).
    */
   public Duration drainAfterExit() {
     return drainAfterExit;
@@ -224,7 +228,8 @@ public final class ExecOptions {
     }
 
     /**
-     * Sets how long output is still read once the plugin has exited.
+     * Sets how long output is still read once the plugin has exited (see {@link
+     * ExecOptions#drainAfterExit()}).
      *
      * @param drain zero or more
      * @return this builder

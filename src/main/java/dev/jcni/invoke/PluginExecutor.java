@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * section 2; libcni's {@code pkg/invoke}). Thread-safe; meant to be built once per client.
  *
  * <p>A call succeeds when the plugin exits with status 0 within its deadline, writes at most the
- * stdout limit, and its stdout is usable: ADD and VERSION must print something, and no verb may
- * print a CNI error object while exiting with 0. libcni would go on to decode such an error object
- * as a result (an empty one, for a 1.0 configuration) and report success; jcni reports a {@link
- * PluginProtocolException} that carries the decoded error, because a plugin that describes a
- * failure has not succeeded. Decoding an ADD result is left to the caller, which throws {@link
+ * stdout limit, its stdout was read up to where the plugin left it within the drain period (see
+ * {@link ExecOptions#drainAfterExit()}), and its stdout is usable: ADD and VERSION must print
+ * something, and no verb may print a CNI error object while exiting with 0. libcni would go on to
+ * decode such an error object as a result (an empty one, for a 1.0 configuration) and report
+ * success; jcni reports a {@link PluginProtocolException} that carries the decoded error, because
+ * a plugin that describes a failure has not succeeded. Decoding an ADD result is left to the caller, which throws {@link
  * PluginProtocolException} itself when the result does not decode.
  *
  * <p>A start refused with "text file busy" (the plugin file is being written) is retried with a
@@ -284,7 +285,7 @@ public final class PluginExecutor {
       throw e;
     }
     try {
-      byte[] stdout = outcome(plugin, verb, deadline, options.stdoutLimit(), result);
+      byte[] stdout = outcome(plugin, verb, deadline, options.stdoutLimit(), request, result);
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "plugin type={} verb={} path={} took {} ms: ok, {} stdout bytes",
@@ -387,7 +388,12 @@ public final class PluginExecutor {
   }
 
   private static byte[] outcome(
-      LocatedPlugin plugin, Verb verb, Deadline deadline, int stdoutLimit, LaunchResult r)
+      LocatedPlugin plugin,
+      Verb verb,
+      Deadline deadline,
+      int stdoutLimit,
+      LaunchRequest request,
+      LaunchResult r)
       throws PluginExecutionException {
     String stderr = new String(r.stderrTail(), StandardCharsets.UTF_8);
     switch (r.ending()) {
@@ -429,6 +435,23 @@ public final class PluginExecutor {
           stderr,
           decodeError(stdout),
           new String(stdout, StandardCharsets.UTF_8));
+    }
+    if (r.stdoutIncomplete()) {
+      // Never taken for the plugin's output: it may be cut anywhere.
+      throw new PluginProtocolException(
+          plugin.type(),
+          plugin.realPath(),
+          verb,
+          "exit status 0, but its stdout was not read up to where it left it by the end of the"
+              + " drain period after its exit (drainAfterExit "
+              + request.drainAfterExit().toMillis()
+              + " ms; the reading fell behind, or a process it left behind kept writing); the "
+              + stdout.length
+              + " bytes read are not used",
+          r.elapsed(),
+          stderr,
+          null,
+          null);
     }
     if (isBlank(stdout) && (verb == Verb.ADD || verb == Verb.VERSION)) {
       throw new PluginProtocolException(

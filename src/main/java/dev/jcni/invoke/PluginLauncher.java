@@ -25,7 +25,11 @@ import java.util.Optional;
  *       stopping means SIGTERM to the plugin and the processes it started, the grace period, then
  *       SIGKILL to whatever is left;
  *   <li>once the plugin has exited (or been stopped), output is read for at most the drain period,
- *       so that a process it left behind holding a pipe open cannot hold the call;
+ *       so that a process it left behind holding a pipe open cannot hold the call; a stdout not
+ *       read up to where the plugin left it by then is reported as such ({@link
+ *       LaunchResult#stdoutIncomplete()}), never as the plugin's whole output;
+ *   <li>a process the plugin left behind holding stdin open without reading it cannot hold the call
+ *       either;
  *   <li>interruption of the calling thread stops the plugin the same way, then {@link
  *       InterruptedException} is thrown.
  * </ul>

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -35,11 +36,27 @@ import org.slf4j.LoggerFactory;
  * start time before signalling it, so a recycled pid is never hit.
  *
  * <p><b>Threads.</b> stdout and stderr are read by two threads of a cached pool owned by the
- * launcher (daemon threads, idle ones end after 60 s); stdin is written by the calling thread when
- * it fits a pipe's guaranteed capacity ({@code PIPE_BUF}, 4 KiB) and by a pool thread otherwise.
- * The calling thread waits for the exit, polling every 20 ms for an overflow of stdout. If a
- * process the plugin left behind keeps a pipe open, its reader thread stays blocked until that
- * process writes or exits (the JDK cannot wake a blocked pipe read); the call itself is not held.
+ * launcher (daemon threads, idle ones end after 60 s). While the plugin runs they read only what
+ * the pipes hold, looking again every few milliseconds, and never wait inside a read; once the
+ * plugin has exited, a look that finds stdout empty proves that everything the plugin wrote has
+ * been read (see {@link StreamCapture}). A stdout not read that far by the end of the drain period
+ * (at least 100 ms, even when the request gives less) is reported as incomplete ({@link
+ * LaunchResult#stdoutIncomplete()}), never as the plugin's whole output. Because the readers do not
+ * wait inside a read while the plugin runs, the JDK can take what is left in a pipe when it reaps
+ * the plugin and close it (it does so when no reader is inside a read at that moment, a race): a
+ * process the plugin left behind holding stdout or stderr open then holds nothing, and its next
+ * write fails. When the reader, having caught up, was inside its read first, reading stops at the
+ * end of the drain period instead, and that thread stays blocked until the process writes or exits
+ * (the JDK cannot wake a blocked pipe read); the call itself is not held.
+ *
+ * <p>stdin is written by the calling thread when it fits a pipe's guaranteed capacity ({@code
+ * PIPE_BUF}, 4 KiB) and by a pool thread otherwise; that thread alone closes it. A process the
+ * plugin left behind that holds stdin open without reading it blocks that thread, and the JDK's
+ * reaper thread of the plugin, which waits for the same lock, until it reads or exits (the JDK
+ * cannot wake a blocked pipe write either): two blocked threads per call whose stdin such a process
+ * holds, for as long as it does; the call logs a warning. The call itself is not held: it never
+ * touches the stream once a pool thread writes it. The calling thread waits for the exit, polling
+ * every 20 ms for an overflow of stdout.
  *
  * <p>Death by signal {@code n} is reported by the JDK as exit status {@code 128 + n}; the signal is
  * reported as certain only when this launcher sent it.
@@ -51,18 +68,28 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
   private static final int PIPE_BUF = 4096;
 
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  /**
+   * The shortest drain period: what the plugin left in its pipes is read even when the request
+   * gives less (zero included), and a write to stdin still blocked this long after the exit is
+   * held by a process the plugin left behind.
+   */
+  private static final long MIN_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private static final long REAP_AFTER_KILL_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final int SIGTERM = 15;
   private static final int SIGKILL = 9;
 
   /**
-   * The JDK reports the errno of a failed exec only in the message: {@code error=26, Text file
-   * busy} (JDK 17) or {@code Exec failed, error: 26 (Text file busy)} (later JDKs).
+   * The JDK reports the errno of a failed exec only in text: {@code error=26, Text file busy} (JDK
+   * 17) or {@code Exec failed, error: 26 (Text file busy)} (later JDKs), in the message of the
+   * cause, which the message of the exception thrown repeats after the program's path, quoted
+   * as-is. A path can hold such text too, so the last occurrence is the JDK's.
    */
   private static final List<Pattern> ERRNO =
       List.of(
-          Pattern.compile("error=(\\d+), ([^\\n]*)$"),
-          Pattern.compile("error: (\\d+) \\(([^)\\n]*)\\)"));
+          Pattern.compile("(?s).*error=(\\d{1,9}), ([^\\n]*)"),
+          Pattern.compile("(?s).*error: (\\d{1,9}) \\(([^)\\n]*)\\)"));
 
   private final ExecutorService io;
 
@@ -100,17 +127,36 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
     return supervise(process, request, started);
   }
 
+  /** The failure of {@link ProcessBuilder#start()}, with the errno the JDK's message reports. */
   private static SpawnException spawnFailure(LaunchRequest request, IOException e) {
+    return spawnFailure(request.executable(), e);
+  }
+
+  /**
+   * The failure of {@link ProcessBuilder#start()} for {@code executable}, with the errno the JDK's
+   * message reports: read from the cause's message when there is one (it does not hold the path),
+   * else from the last occurrence in the message.
+   */
+  static SpawnException spawnFailure(Path executable, IOException e) {
+    List<String> texts = new ArrayList<>(2);
+    if (e.getCause() instanceof IOException && e.getCause().getMessage() != null) {
+      texts.add(e.getCause().getMessage());
+    }
     String text = String.valueOf(e.getMessage());
-    for (Pattern p : ERRNO) {
-      Matcher m = p.matcher(text);
-      if (m.find()) {
-        return new SpawnException(
-            request.executable(), m.group(2), OptionalInt.of(Integer.parseInt(m.group(1))), e);
+    texts.add(text);
+    for (String t : texts) {
+      for (Pattern p : ERRNO) {
+        Matcher m = p.matcher(t);
+        if (m.lookingAt()) {
+          return new SpawnException(
+              executable,
+              UntrustedText.visible(m.group(2)),
+              OptionalInt.of(Integer.parseInt(m.group(1))),
+              e);
+        }
       }
     }
-    return new SpawnException(
-        request.executable(), UntrustedText.visible(text), OptionalInt.empty(), e);
+    return new SpawnException(executable, UntrustedText.visible(text), OptionalInt.empty(), e);
   }
 
   private LaunchResult supervise(Process process, LaunchRequest request, long started)
@@ -119,10 +165,11 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
     StreamCapture err = StreamCapture.tail(process.getErrorStream(), request.stderrTail());
     boolean completed = false;
     boolean abandoned = false;
+    StdinFeed stdin = null;
     try {
       io.execute(out);
       io.execute(err);
-      feedStdin(process, request.stdin());
+      stdin = feedStdin(process, request.stdin());
 
       Ending ending = null;
       boolean interrupted = false;
@@ -151,11 +198,19 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
         termination = terminate(process, request.terminateGrace());
         interrupted |= termination.interrupted;
       }
+      if (!process.isAlive()) {
+        out.writerExited();
+        err.writerExited();
+      }
 
-      long drainEnd = System.nanoTime() + request.drainAfterExit().toNanos();
+      long drain = Math.max(request.drainAfterExit().toNanos(), MIN_DRAIN_NANOS);
+      long drainStart = System.nanoTime();
+      long drainEnd = drainStart + drain;
       byte[] stdout = null;
       byte[] stderr = null;
       try {
+        // What the plugin wrote before it exited is read first, then the pipe to its end.
+        out.awaitSettled(drainEnd - System.nanoTime());
         if (!out.awaitFinished(drainEnd - System.nanoTime())) {
           stdout = out.abandon();
           abandoned = true;
@@ -164,6 +219,9 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
           stderr = err.abandon();
           abandoned = true;
         }
+        // Once the plugin is gone, a write still blocked after a moment is held by a process it
+        // left behind: only whether to warn depends on this wait, so it is short.
+        stdin.awaitDone(drainStart + MIN_DRAIN_NANOS - System.nanoTime());
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -173,12 +231,28 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
       if (stderr == null) {
         stderr = err.kept();
       }
+      boolean stdoutIncomplete = !out.complete();
       if (abandoned) {
         LOG.warn(
             "{} exited but a process it started still holds its stdout or stderr open; stopped"
                 + " reading after the {} ms drain period",
             UntrustedText.plainOrQuoted(request.executable()),
-            request.drainAfterExit().toMillis());
+            TimeUnit.NANOSECONDS.toMillis(drain));
+      }
+      if (stdoutIncomplete && ending == Ending.EXITED) {
+        LOG.warn(
+            "{} exited, but its stdout was not read up to where it left it within the {} ms drain"
+                + " period; {} bytes were read",
+            UntrustedText.plainOrQuoted(request.executable()),
+            TimeUnit.NANOSECONDS.toMillis(drain),
+            stdout.length);
+      }
+      if (!stdin.done() && !process.isAlive()) {
+        LOG.warn(
+            "{} has ended, but a process it started holds its stdin open without reading it; a"
+                + " thread stays blocked writing the remaining stdin until that process reads or"
+                + " exits",
+            UntrustedText.plainOrQuoted(request.executable()));
       }
       if (ending == Ending.EXITED && out.overflowed()) {
         ending = Ending.OUTPUT_LIMIT_EXCEEDED;
@@ -207,13 +281,17 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
           err.total(),
           Duration.ofNanos(System.nanoTime() - started),
           abandoned,
-          termination.killed);
+          termination.killed,
+          stdoutIncomplete);
     } finally {
       if (!completed) {
         // An unexpected failure of our own: never leave the plugin running behind it.
         killTree(process);
       }
-      closeQuietly(process.getOutputStream());
+      if (stdin == null) {
+        // never handed to a writer: nothing else uses the stream
+        closeQuietly(process.getOutputStream());
+      }
       if (!abandoned) {
         out.closeQuietly();
         err.closeQuietly();
@@ -221,24 +299,58 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
     }
   }
 
-  private void feedStdin(Process process, byte[] data) {
+  /**
+   * Writes stdin and closes it: on the calling thread when it fits an empty pipe ({@code PIPE_BUF},
+   * so the write cannot block), on a pool thread otherwise. Once handed over, the stream is the
+   * writer's alone: the JDK's streams hold a lock while they write, and a write can block for as
+   * long as a process holds the pipe's other end without reading it; closing or flushing the stream
+   * from another thread would block with it.
+   */
+  private StdinFeed feedStdin(Process process, byte[] data) {
     OutputStream os = process.getOutputStream();
+    StdinFeed feed = new StdinFeed();
     if (data.length <= PIPE_BUF) {
-      writeAndClose(os, data);
+      feed.writeAndClose(os, data);
     } else {
-      io.execute(() -> writeAndClose(os, data));
+      try {
+        io.execute(() -> feed.writeAndClose(os, data));
+      } catch (RuntimeException e) {
+        feed.writeAndCloseFailed(os);
+        throw e;
+      }
     }
+    return feed;
   }
 
-  private static void writeAndClose(OutputStream os, byte[] data) {
-    try {
-      os.write(data);
-      os.flush();
-    } catch (IOException e) {
-      // The plugin exited or closed stdin without reading it all: not an error in itself.
-      LOG.debug("plugin did not read all of its stdin: {}", e.toString());
-    } finally {
+  /** The writing of one plugin's stdin; {@link #done()} once the stream is closed. */
+  private static final class StdinFeed {
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    void writeAndClose(OutputStream os, byte[] data) {
+      try {
+        os.write(data);
+        os.flush();
+      } catch (IOException e) {
+        // The plugin exited or closed stdin without reading it all: not an error in itself.
+        LOG.debug("plugin did not read all of its stdin: {}", e.toString());
+      } finally {
+        closeQuietly(os);
+        done.countDown();
+      }
+    }
+
+    /** The writer could not be started: nothing writes, so the stream can be closed here. */
+    void writeAndCloseFailed(OutputStream os) {
       closeQuietly(os);
+      done.countDown();
+    }
+
+    boolean done() {
+      return done.getCount() == 0;
+    }
+
+    void awaitDone(long nanos) throws InterruptedException {
+      done.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
   }
 

@@ -11,17 +11,32 @@ import java.util.concurrent.TimeUnit;
  * {@code limit + 1} bytes, then reading stops) or its tail (stderr: the last bytes, the rest is
  * read and dropped). Memory is bounded by the limit whatever the plugin writes.
  *
+ * <p><b>Catching up with the exit.</b> While the plugin runs, only what the pipe holds ({@link
+ * InputStream#available()}) is read, so the thread never waits inside a read: it looks again after
+ * a short pause (at most {@value #MAX_PAUSE_MILLIS} ms), or at once when told that the plugin
+ * exited ({@link #writerExited()}). Once told, a look that finds the pipe empty proves that
+ * everything the plugin wrote has been read ({@link #complete()}): from then on the thread reads to
+ * the end of the stream, and what comes later can only come from a process the plugin left behind.
+ * A thread blocked in a read could not tell a pipe held open by such a process from output it has
+ * not been scheduled to read yet. Not waiting inside a read also leaves the JDK free to take what
+ * is left in the pipe when it reaps the plugin and to close it, which frees a pipe that a leftover
+ * process holds open.
+ *
  * <p>If the launcher gives up on the pipe ({@link #abandon()}, because a process the plugin left
  * behind keeps it open), the stream is closed and whatever is read afterwards is dropped.
  */
 final class StreamCapture implements Runnable {
   private static final int CHUNK = 8192;
 
+  /** The longest pause between two looks at an empty pipe while the plugin runs. */
+  static final long MAX_PAUSE_MILLIS = 10;
+
   private final InputStream in;
   private final boolean head;
   private final int keep;
   private final Object lock = new Object();
   private final CountDownLatch finished = new CountDownLatch(1);
+  private final CountDownLatch settled = new CountDownLatch(1);
 
   // guarded by lock
   private byte[] buf;
@@ -29,6 +44,9 @@ final class StreamCapture implements Runnable {
   private long total;
   private boolean overflow;
   private boolean abandoned;
+  private boolean writerExited;
+  private boolean caughtUp;
+  private boolean atEnd;
 
   private StreamCapture(InputStream in, boolean head, int keep) {
     this.in = in;
@@ -47,19 +65,64 @@ final class StreamCapture implements Runnable {
     return new StreamCapture(in, false, keep);
   }
 
+  /**
+   * Tells the reader that the process writing the pipe has exited (it was reaped): everything it
+   * wrote is in the pipe (or already read).
+   */
+  void writerExited() {
+    synchronized (lock) {
+      writerExited = true;
+      lock.notifyAll();
+    }
+  }
+
   @Override
   public void run() {
     byte[] chunk = new byte[CHUNK];
+    long pause = 1;
     try {
       while (true) {
         int want = chunk.length;
-        if (head) {
-          synchronized (lock) {
+        boolean exited;
+        boolean blocking;
+        synchronized (lock) {
+          if (abandoned) {
+            break;
+          }
+          if (head) {
             want = Math.min(want, keep + 1 - len);
+          }
+          exited = writerExited;
+          blocking = caughtUp;
+        }
+        if (!blocking) {
+          int available = in.available();
+          if (available > 0) {
+            want = Math.min(want, available);
+            pause = 1;
+          } else if (exited) {
+            synchronized (lock) {
+              if (abandoned) {
+                break;
+              }
+              caughtUp = true;
+            }
+            settled.countDown();
+          } else {
+            synchronized (lock) {
+              if (!writerExited && !abandoned) {
+                lock.wait(pause);
+              }
+            }
+            pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
+            continue;
           }
         }
         int n = in.read(chunk, 0, want);
         if (n < 0) {
+          synchronized (lock) {
+            atEnd = !abandoned;
+          }
           break;
         }
         synchronized (lock) {
@@ -80,7 +143,11 @@ final class StreamCapture implements Runnable {
       }
     } catch (IOException e) {
       // The stream was closed under us: abandoned, or cleaned up after the process ended.
+    } catch (InterruptedException e) {
+      // The pool is shutting down: stop reading.
+      Thread.currentThread().interrupt();
     } finally {
+      settled.countDown();
       finished.countDown();
     }
   }
@@ -113,6 +180,26 @@ final class StreamCapture implements Runnable {
     return finished.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Waits until everything the exited writer wrote has been read ({@link #complete()}), or reading
+   * stopped (at the end, at the limit, or abandoned); {@link #writerExited()} must have been
+   * called.
+   */
+  boolean awaitSettled(long nanos) throws InterruptedException {
+    return settled.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Whether everything the writer wrote until it exited has been read (or was past the limit): the
+   * end of the stream was reached, the limit was passed, or the pipe was found empty after the
+   * writer exited. Once the capture is abandoned, this says how it was at that moment.
+   */
+  boolean complete() {
+    synchronized (lock) {
+      return atEnd || caughtUp || overflow;
+    }
+  }
+
   /** Whether more than the limit arrived (head mode). */
   boolean overflowed() {
     synchronized (lock) {
@@ -126,6 +213,7 @@ final class StreamCapture implements Runnable {
     synchronized (lock) {
       abandoned = true;
       kept = keptLocked();
+      lock.notifyAll();
     }
     closeQuietly();
     return kept;

@@ -167,6 +167,18 @@ class PosixSpawnLauncherTest extends PluginLauncherContract {
   }
 
   @Test
+  void readsAPipeThatAChildLeftBehindHoldsUntilTheEndOfTheDrainPeriod() throws Exception {
+    Path record = Files.createDirectories(tmp.resolve("record"));
+    List<String> env = new ArrayList<>();
+    env.add("PATH=" + System.getenv("PATH"));
+    env.add("JCNI_TEST_RECORD=" + record);
+    LaunchResult r = launcher().launch(request(Plugins.dir().resolve("background-child"), env));
+    Plugins.kill(Long.parseLong(Files.readString(record.resolve("child")).trim()));
+    assertThat(r.ending()).isEqualTo(Ending.EXITED);
+    assertThat(r.outputAbandoned()).isTrue();
+  }
+
+  @Test
   void reportsTheSignalOfADeathForCertain() throws Exception {
     LaunchResult r =
         LAUNCHER.launch(
