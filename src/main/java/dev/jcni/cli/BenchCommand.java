@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -27,6 +28,11 @@ import java.util.stream.Stream;
  * JSON line in the shape of the reference {@code libcni-bench} so the two can run side by side.
  */
 final class BenchCommand implements Command {
+  @Override
+  public boolean runsPlugins() {
+    return true;
+  }
+
   static final Option NET = Option.value("net", "NAME", "bench: the network to add and delete");
   static final Option N =
       Option.value("n", "N", "bench: add+del pairs (per thread with --threads; default 500)");
@@ -163,7 +169,7 @@ final class BenchCommand implements Command {
         jitMs = jit0 < 0 ? -1 : AutoWarmup.jvmCompilationMillis() - jit0;
       } finally {
         if (pool != null) {
-          pool.shutdownNow();
+          stopWorkers(pool);
         }
       }
       long pairs = (long) n * threads;
@@ -330,6 +336,32 @@ final class BenchCommand implements Command {
       return -1;
     } catch (LinkageError e) {
       return -1;
+    }
+  }
+
+  /** How long an interrupted run waits for its workers to stop their plugins. */
+  private static final long WORKER_STOP_NANOS = TimeUnit.SECONDS.toNanos(15);
+
+  /**
+   * Stops the workers and waits for them: an interrupted worker stops its plugin as a deadline
+   * would, and the temporary cache and the JVM must not go away under it. Keeps an interrupt.
+   */
+  private static void stopWorkers(ExecutorService pool) {
+    pool.shutdownNow();
+    boolean interrupted = Thread.interrupted();
+    long end = System.nanoTime() + WORKER_STOP_NANOS;
+    try {
+      while (!pool.isTerminated() && System.nanoTime() < end) {
+        try {
+          pool.awaitTermination(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -32,6 +32,7 @@ final class Cli {
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
+  private volatile Command running;
 
   Cli(List<Command> commands, Map<String, String> env, PrintStream out, PrintStream err) {
     this.commands = List.copyOf(commands);
@@ -151,7 +152,18 @@ final class Cli {
             "option --" + name + " does not apply to 'jcni " + String.join(" ", command.words()) + "'");
       }
     }
-    return command.run(new Call(positionals, options, env, out, err));
+    running = command;
+    try {
+      return command.run(new Call(positionals, options, env, out, err));
+    } finally {
+      running = null;
+    }
+  }
+
+  /** Whether a command that runs plugins is running now. */
+  boolean runningPlugins() {
+    Command command = running;
+    return command != null && command.runsPlugins();
   }
 
   private Optional<Option> findOption(String name) {
@@ -228,9 +240,10 @@ final class Cli {
    */
   static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank()
-        ? e.getClass().getSimpleName()
-        : UntrustedText.visible(message);
+    if (message == null || message.isBlank()) {
+      return e instanceof InterruptedException ? "interrupted" : e.getClass().getSimpleName();
+    }
+    return UntrustedText.visible(message);
   }
 
   /**

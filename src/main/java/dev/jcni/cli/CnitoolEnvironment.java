@@ -226,6 +226,24 @@ final class CnitoolEnvironment {
   }
 
   /**
+   * Checks {@code CNI_ARGS}, {@code CAP_ARGS} and {@code CNI_IFNAME} for a command that does not
+   * use them ({@code gc}, {@code status}): cnitool reads them for every command, so a malformed
+   * one is a usage error before anything runs.
+   *
+   * @throws UsageException when a value is malformed
+   */
+  void checkAttachmentVariables() {
+    cniArgs();
+    capabilityArgs();
+    String ifName = ifName();
+    try {
+      AttachmentKey.of("n", "c", ifName);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("CNI_IFNAME: " + e.getMessage());
+    }
+  }
+
+  /**
    * Checks the two values that identify an attachment against libcni's rules, which the cache
    * enforces for its file names (the other parts of the key are placeholders here).
    */

@@ -24,6 +24,14 @@ interface Command {
   List<Option> options();
 
   /**
+   * Whether the command runs plugins: a signal that ends jcni while it runs waits for its plugin to
+   * be stopped ({@link Main}).
+   */
+  default boolean runsPlugins() {
+    return false;
+  }
+
+  /**
    * Runs the command.
    *
    * @param call the parsed command line, the environment and the output streams

@@ -17,9 +17,10 @@ public final class Main {
    * Runs jcni and exits with its exit code.
    *
    * <p>A plugin runs in a process group of its own, so Ctrl-C on the terminal does not reach it.
-   * When a signal ends the JVM while a command runs, the command's thread is interrupted, which
-   * stops the running plugin as a deadline would (SIGTERM, grace period, SIGKILL), and the JVM
-   * waits for that: no plugin goes on running unseen after {@code jcni} has exited.
+   * When a signal ends the JVM while a command that runs plugins runs, the command's thread is
+   * interrupted, which stops the running plugin as a deadline would (SIGTERM, grace period,
+   * SIGKILL), and the JVM waits for that: no plugin goes on running unseen after {@code jcni} has
+   * exited. Other commands end at once, as any program on such a signal.
    *
    * @param args the command line
    */
@@ -31,11 +32,12 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     Thread command = Thread.currentThread();
     CountDownLatch finished = new CountDownLatch(1);
+    Cli cli = new Cli(Cli.allCommands(), System.getenv(), System.out, System.err);
     Thread stopOnSignal =
         new Thread(
             () -> {
-              if (finished.getCount() == 0) {
-                return; // the command is over: an ordinary exit
+              if (finished.getCount() == 0 || !cli.runningPlugins()) {
+                return; // an ordinary exit, or nothing to stop
               }
               command.interrupt();
               try {
@@ -48,7 +50,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(stopOnSignal);
     int code;
     try {
-      code = new Cli(Cli.allCommands(), System.getenv(), System.out, System.err).run(args);
+      code = cli.run(args);
       System.out.flush();
     } finally {
       // before System.exit, which would wait for the hook for ever during a shutdown

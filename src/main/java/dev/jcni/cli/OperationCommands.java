@@ -57,6 +57,11 @@ final class OperationCommands {
   }
 
   private abstract static class AttachmentCommand implements Command {
+    @Override
+    public boolean runsPlugins() {
+      return true;
+    }
+
     private final String word;
     private final String summary;
     private final String description;
@@ -165,6 +170,11 @@ final class OperationCommands {
   /** {@code jcni gc NET (--keep CID/IFNAME ... | --all)}. */
   static final class Gc implements Command {
     @Override
+    public boolean runsPlugins() {
+      return true;
+    }
+
+    @Override
     public List<String> words() {
       return List.of("gc");
     }
@@ -212,6 +222,7 @@ final class OperationCommands {
         valid.add(Map.entry(k.substring(0, slash), k.substring(slash + 1)));
       }
       CnitoolEnvironment env = CnitoolEnvironment.of(call);
+      env.checkAttachmentVariables();
       NetworkConfigList list = load(env, call.positional(0));
       GcReport report = client(env).gc(list, valid);
       if (report.skipped()) {
@@ -235,6 +246,11 @@ final class OperationCommands {
 
   /** {@code jcni status NET}. */
   static final class Status implements Command {
+    @Override
+    public boolean runsPlugins() {
+      return true;
+    }
+
     @Override
     public List<String> words() {
       return List.of("status");
@@ -262,6 +278,7 @@ final class OperationCommands {
     public int run(Call call) throws Exception {
       call.expectPositionals(1, 2, "NET [NETNS]");
       CnitoolEnvironment env = CnitoolEnvironment.of(call);
+      env.checkAttachmentVariables();
       NetworkConfigList list = load(env, call.positional(0));
       NetworkStatus status = client(env).status(list);
       if (status.ready()) {
@@ -283,6 +300,11 @@ final class OperationCommands {
 
   /** {@code jcni validate NET}. */
   static final class Validate implements Command {
+    @Override
+    public boolean runsPlugins() {
+      return true;
+    }
+
     @Override
     public List<String> words() {
       return List.of("validate");

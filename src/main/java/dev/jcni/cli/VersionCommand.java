@@ -16,6 +16,11 @@ import java.util.List;
  */
 final class VersionCommand implements Command {
   @Override
+  public boolean runsPlugins() {
+    return true;
+  }
+
+  @Override
   public List<String> words() {
     return List.of("version");
   }

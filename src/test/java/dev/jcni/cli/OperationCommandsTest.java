@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -151,6 +152,28 @@ class OperationCommandsTest {
 
     JcniRun all = jcni("gc", "net1", "--all");
     assertThat(all.out).isEqualTo("deleted keep/eth0\n");
+  }
+
+  @Test
+  void gcAndStatusRefuseMalformedCnitoolVariablesBeforeAnyPluginRuns() throws Exception {
+    for (Map.Entry<String, String> bad :
+        List.of(
+            Map.entry("CNI_ARGS", "bad"),
+            Map.entry("CAP_ARGS", "[1]"),
+            Map.entry("CNI_IFNAME", ""),
+            Map.entry("CNI_IFNAME", "a/b"))) {
+      Map<String, String> withBad = new HashMap<>(env);
+      withBad.put(bad.getKey(), bad.getValue());
+      env = withBad;
+      for (String[] line :
+          List.of(new String[] {"gc", "net1", "--all"}, new String[] {"status", "net1"})) {
+        JcniRun run = jcni(line);
+        assertThat(run.exitCode).as("%s with %s: %s", line[0], bad, run).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err).contains(bad.getKey());
+      }
+      setUp();
+    }
+    assertThat(calls()).as("no plugin ran").isEmpty();
   }
 
   @Test
