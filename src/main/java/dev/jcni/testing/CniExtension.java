@@ -42,14 +42,17 @@ import org.opentest4j.TestAbortedException;
  * <ul>
  *   <li>{@value #STRICT_PARAMETER}: {@code true} to fail instead of skipping;
  *   <li>{@value #ROOT_PARAMETER}: the directory of sandbox directories (default {@code
- *       /run/jcni-testing}); it is created when needed and removed when empty;
+ *       /run/jcni-testing}); it may hold other things, which are left alone. When missing it is
+ *       created, and removed again once empty by the JVM that created it; an existing root is
+ *       never removed;
  *   <li>{@value #CNI_PATH_PARAMETER}: the plugin directories as a CNI_PATH value, for tests whose
  *       {@link CniTest#cniPath()} is empty.
  * </ul>
  *
- * <p>Leftovers of a run that ended without its teardown (a killed JVM) are recognised by their
- * directory name, which names the JVM, and removed when the next sandbox is made under the same
- * root.
+ * <p>Leftovers of a run that ended without its teardown (a killed JVM) are recognised by the marker
+ * file that jcni writes into every sandbox directory, which names the JVM (process, PID namespace,
+ * boot), and removed when the next sandbox is made under the same root if that JVM is certainly
+ * gone. Nothing without such a marker is ever removed.
  */
 public final class CniExtension
     implements BeforeEachCallback, AfterEachCallback, ParameterResolver {

@@ -1,11 +1,13 @@
 package dev.jcni.testing;
 
 import dev.jcni.NetnsException;
-import dev.jcni.internal.linux.NativeCallException;
 import dev.jcni.internal.linux.LibC;
+import dev.jcni.internal.linux.NativeCallException;
 import dev.jcni.netns.NetworkNamespace;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,10 +15,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,12 +33,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox directories under the root: one per sandbox, named {@code PID-START-N} after the JVM
- * that owns it (its process id and its start time in clock ticks since boot, which together name
- * one process even after its id is reused) and a counter. A directory whose JVM is gone is the
- * leftover of a crashed run: the first sandbox a JVM makes under a root removes those first.
+ * that owns it (its process id and its start time in clock ticks since boot) and a counter, and
+ * holding a {@link SandboxMarker} that jcni writes first, which names that JVM together with its
+ * PID and time namespaces and the boot it ran in.
  *
- * <p>Layout of one directory: {@code netns/} (the namespace files, a bind mount of itself as {@code
- * ip netns} makes), {@code cache/} (the client's cache), {@code ipam/} (host-local's leases).
+ * <p>The root is the user's choice and may hold anything else: the first sandbox a JVM makes under
+ * a root removes the leftovers of crashed runs there, and a leftover is only a directory (not a
+ * symbolic link) named like a sandbox, owned by this user and writable by no one else, whose marker
+ * is valid, names the same JVM as the directory's name and says that JVM is gone (see {@link
+ * SandboxMarker#ownerIsGone}). Whatever has no such marker is never touched, whatever its name. A
+ * root is removed when its last sandbox goes only if this JVM created it.
+ *
+ * <p>Layout of one directory: {@value SandboxMarker#FILE_NAME} (the marker, deleted last), {@code
+ * netns/} (the namespace files, a bind mount of itself as {@code ip netns} makes), {@code cache/}
+ * (the client's cache), {@code ipam/} (host-local's leases).
  */
 final class SandboxDirectories {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxDirectories.class);
@@ -44,48 +57,94 @@ final class SandboxDirectories {
   private static final Pattern NAME = Pattern.compile("(\\d+)-(\\d+)-(\\d+)");
   private static final AtomicLong SEQUENCE = new AtomicLong();
   private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+
+  /** The roots this JVM created (and has not removed since): only those are removed when empty. */
+  private static final Set<Path> CREATED_ROOTS = ConcurrentHashMap.newKeySet();
+
   private static final int CREATE_ATTEMPTS = 5;
+  private static final FileAttribute<Set<PosixFilePermission>> RWXR_XR_X =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
 
   private SandboxDirectories() {}
 
-  /** This JVM's part of every directory name: {@code PID-START}. */
-  static String owner() {
-    long pid = ProcessHandle.current().pid();
-    return pid + "-" + startTicks(pid).orElse(0);
-  }
-
   /**
-   * Makes a new sandbox directory under {@code root}, creating the root if needed; the first call
-   * for a root in this JVM first removes the leftovers of crashed runs there.
+   * Makes a new sandbox directory under {@code root}, with this JVM's marker, creating the root if
+   * needed; the first call for a root in this JVM first removes the leftovers of crashed runs
+   * there.
    */
   static Path create(Path root) throws IOException {
     if (SWEPT.add(root)) {
       sweep(root);
     }
-    String owner = owner();
+    SandboxMarker self = SandboxMarker.ofThisJvm();
+    String owner = self.pid() + "-" + self.startTicks();
     for (int attempt = 1; ; attempt++) {
-      Files.createDirectories(
-          root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      createRoot(root);
+      Path dir = root.resolve(owner + "-" + SEQUENCE.incrementAndGet());
       try {
-        return Files.createDirectory(root.resolve(owner + "-" + SEQUENCE.incrementAndGet()));
-      } catch (NoSuchFileException rootRemoved) {
-        // another sandbox's teardown removed the root as empty between the two calls: again
+        Files.createDirectory(dir, RWXR_XR_X);
+      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+        // NoSuchFile: another sandbox's teardown removed the root as empty meanwhile. Exists: a JVM
+        // in another PID namespace with the same id and start time. Either way: again.
         if (attempt == CREATE_ATTEMPTS) {
-          throw rootRemoved;
+          throw e;
         }
+        continue;
       }
+      try {
+        self.writeTo(dir);
+      } catch (IOException e) {
+        try {
+          Files.deleteIfExists(dir.resolve(SandboxMarker.FILE_NAME));
+          Files.delete(dir);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+        throw e;
+      }
+      return dir;
+    }
+  }
+
+  /** Creates {@code root} (and its parents) unless it is a directory, remembering that it did. */
+  private static void createRoot(Path root) throws IOException {
+    if (Files.isDirectory(root)) {
+      return;
+    }
+    Path parent = root.getParent();
+    if (parent != null) {
+      Files.createDirectories(parent, RWXR_XR_X);
+    }
+    try {
+      Files.createDirectory(root, RWXR_XR_X);
+      CREATED_ROOTS.add(root);
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(root)) {
+        throw e;
+      }
+      // made by another JVM or thread meanwhile: in use, not ours to remove
     }
   }
 
   /**
-   * Removes every sandbox directory under {@code root} whose JVM no longer runs, with its
-   * namespaces and mounts.
+   * Removes every leftover of a crashed run under {@code root} (a directory made by a JVM that no
+   * longer runs, as its marker tells), with its namespaces and mounts. Everything else is left
+   * alone.
    *
    * @return the names of the directories removed
    */
   static List<String> sweep(Path root) {
     List<String> removed = new ArrayList<>();
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return removed;
+    }
+    SandboxMarker self;
+    int uid;
+    try {
+      self = SandboxMarker.ofThisJvm();
+      uid = fileSystemUid();
+    } catch (IOException e) {
+      LOG.warn("cannot tell the leftovers of crashed runs in {} from live sandboxes: {}", root, e);
       return removed;
     }
     List<Path> entries;
@@ -96,25 +155,66 @@ final class SandboxDirectories {
       return removed;
     }
     for (Path dir : entries) {
-      String name = dir.getFileName().toString();
-      Matcher m = NAME.matcher(name);
-      if (!m.matches() || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-        LOG.debug("{} is not a sandbox directory; left alone", dir);
+      Optional<SandboxMarker> marker = markerOf(dir, uid);
+      if (marker.isEmpty()) {
+        LOG.debug(
+            "{} is not a sandbox directory of this user with a valid marker; left alone", dir);
         continue;
       }
-      if (isRunning(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))) {
+      if (!marker.get().ownerIsGone(self)) {
         continue;
       }
       Leftovers problems = new Leftovers();
       remove(dir, problems);
       if (problems.isEmpty()) {
         LOG.info("removed {}, left by a test run that ended without its teardown", dir);
-        removed.add(name);
+        removed.add(dir.getFileName().toString());
       } else {
         LOG.warn("could not remove {}, left by a crashed test run: {}", dir, problems.problems());
       }
     }
     return removed;
+  }
+
+  /**
+   * The marker of {@code dir} if it is a sandbox directory: a directory, not a symbolic link, named
+   * like one, owned by {@code uid} and writable by no one else, holding a valid marker that names
+   * the JVM its name names.
+   */
+  private static Optional<SandboxMarker> markerOf(Path dir, int uid) {
+    Matcher name = NAME.matcher(dir.getFileName().toString());
+    if (!name.matches()) {
+      return Optional.empty();
+    }
+    try {
+      Map<String, Object> attributes =
+          Files.readAttributes(dir, "unix:isDirectory,uid,mode", LinkOption.NOFOLLOW_LINKS);
+      if (!Boolean.TRUE.equals(attributes.get("isDirectory"))
+          || !SandboxMarker.isGuardedBy(attributes, uid)) {
+        return Optional.empty();
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+    return SandboxMarker.read(dir, uid)
+        .filter(m -> name.group(1).equals(Long.toString(m.pid())))
+        .filter(m -> name.group(2).equals(Long.toString(m.startTicks())));
+  }
+
+  /** The user id this JVM creates files as (the fourth, file system, id of its {@code Uid:}). */
+  static int fileSystemUid() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    for (String line : Files.readAllLines(status, StandardCharsets.ISO_8859_1)) {
+      if (line.startsWith("Uid:")) {
+        String[] ids = line.substring("Uid:".length()).trim().split("\\s+");
+        try {
+          return Integer.parseInt(ids[3]);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+          throw new IOException("unexpected Uid line in " + status + ": " + line, e);
+        }
+      }
+    }
+    throw new IOException("no Uid line in " + status);
   }
 
   /**
@@ -156,12 +256,21 @@ final class SandboxDirectories {
     }
   }
 
-  /** Removes {@code root} if it is empty; another JVM may be using it, so failure is normal. */
+  /**
+   * Removes {@code root} if this JVM created it and it is empty. A root that existed before is the
+   * user's and is kept; another JVM may be using the root, so failure is normal.
+   */
   static void removeRootIfEmpty(Path root) {
+    if (!CREATED_ROOTS.contains(root)) {
+      return;
+    }
     try {
       Files.delete(root);
-    } catch (DirectoryNotEmptyException | NoSuchFileException expected) {
-      // in use, or removed by another sandbox
+      CREATED_ROOTS.remove(root);
+    } catch (NoSuchFileException removed) {
+      CREATED_ROOTS.remove(root); // removed by someone else: whoever makes it again owns it
+    } catch (DirectoryNotEmptyException expected) {
+      // in use
     } catch (IOException e) {
       LOG.debug("cannot remove the empty sandbox root {}: {}", root, e.toString());
     }
@@ -192,10 +301,15 @@ final class SandboxDirectories {
     }
   }
 
+  /**
+   * Deletes {@code dir} and everything under it, without following symbolic links; the marker goes
+   * last, so a directory that could not be emptied is still recognised as a sandbox next time.
+   */
   private static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    Path marker = dir.resolve(SandboxMarker.FILE_NAME);
     // walkFileTree does not follow symbolic links: a link is deleted, never what it points to
     Files.walkFileTree(
         dir,
@@ -203,7 +317,9 @@ final class SandboxDirectories {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            Files.deleteIfExists(file);
+            if (!file.equals(marker)) {
+              Files.deleteIfExists(file);
+            }
             return FileVisitResult.CONTINUE;
           }
 
@@ -212,33 +328,12 @@ final class SandboxDirectories {
             if (e != null) {
               throw e;
             }
+            if (d.equals(dir)) {
+              Files.deleteIfExists(marker);
+            }
             Files.deleteIfExists(d);
             return FileVisitResult.CONTINUE;
           }
         });
-  }
-
-  /** Whether the process {@code pid} runs and started at {@code ticks}. */
-  static boolean isRunning(long pid, long ticks) {
-    OptionalLong started = startTicks(pid);
-    return started.isPresent() && started.getAsLong() == ticks;
-  }
-
-  /** When process {@code pid} started, in clock ticks since boot (field 22 of its stat file). */
-  static OptionalLong startTicks(long pid) {
-    String stat;
-    try {
-      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    } catch (IOException e) {
-      return OptionalLong.empty();
-    }
-    // "PID (COMMAND) STATE ...": the command may hold spaces and parentheses, so count after the
-    // last ')'; the field after it is field 3
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    try {
-      return OptionalLong.of(Long.parseLong(fields[22 - 3]));
-    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-      return OptionalLong.empty();
-    }
   }
 }

@@ -8,7 +8,9 @@ import dev.jcni.PluginErrorException;
 import dev.jcni.TestData;
 import dev.jcni.netns.NetworkNamespace;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -309,15 +311,23 @@ class CniSandboxIsolatedTest {
   @Test
   void leftoversOfACrashedRunAreRemovedAndThoseOfLiveRunsKept() throws Exception {
     long deadPid = new ProcessBuilder("true").start().onExit().get().pid();
-    String self = SandboxDirectories.owner();
-    long selfPid = ProcessHandle.current().pid();
-    Path crashed = root.resolve(deadPid + "-12345-1");
-    Path reused = root.resolve(selfPid + "-1-7"); // our pid, another start time: a dead JVM
-    Path live = root.resolve(self + "-999");
-    Path unrelated = root.resolve("notes");
-    for (Path dir : List.of(crashed, reused, live, unrelated)) {
-      Files.createDirectories(dir.resolve("cache"));
-    }
+    SandboxMarker self = SandboxMarker.ofThisJvm();
+    SandboxMarker dead =
+        new SandboxMarker(deadPid, 12345, self.pidNamespace(), self.timeNamespace(), self.bootId());
+    // our pid, another start time: a dead JVM
+    SandboxMarker earlier =
+        new SandboxMarker(
+            self.pid(),
+            self.startTicks() - 1,
+            self.pidNamespace(),
+            self.timeNamespace(),
+            self.bootId());
+    Path crashed = marked(dead, 1);
+    Path reused = marked(earlier, 7);
+    Path live = marked(self, 999);
+    Path unrelated = Files.createDirectories(root.resolve("notes"));
+    Path dated = Files.createDirectories(root.resolve("2024-01-15"));
+    Files.writeString(dated.resolve("plan.txt"), "keep");
     NetworkNamespace.create(crashed.resolve("netns"), "host").close();
     NetworkNamespace.create(crashed.resolve("netns"), "container").close();
     NetworkNamespace.create(live.resolve("netns"), "host").close();
@@ -333,10 +343,39 @@ class CniSandboxIsolatedTest {
     assertThat(Mounts.under(crashed)).isEmpty();
     assertThat(live.resolve("netns/host")).exists();
     assertThat(unrelated).isDirectory();
+    assertThat(dated.resolve("plan.txt")).hasContent("keep");
 
     Leftovers found = new Leftovers();
     SandboxDirectories.remove(live, found);
     assertThat(found.problems()).isEmpty();
     assertThat(Mounts.under(root)).isEmpty();
+  }
+
+  @Test
+  void aLeftoverOfAnotherUserIsLeftAlone() throws Exception {
+    long deadPid = new ProcessBuilder("true").start().onExit().get().pid();
+    SandboxMarker self = SandboxMarker.ofThisJvm();
+    SandboxMarker dead =
+        new SandboxMarker(deadPid, 12345, self.pidNamespace(), self.timeNamespace(), self.bootId());
+    Path theirDirectory = marked(dead, 1);
+    Files.setAttribute(theirDirectory, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+    Path theirMarker = marked(dead, 2);
+    Files.setAttribute(
+        theirMarker.resolve(SandboxMarker.FILE_NAME), "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+    Path ours = marked(dead, 3);
+
+    assertThat(SandboxDirectories.sweep(root)).containsExactly(ours.getFileName().toString());
+
+    assertThat(theirDirectory.resolve("cache")).isDirectory();
+    assertThat(theirMarker.resolve("cache")).isDirectory();
+  }
+
+  /** A sandbox directory of {@code owner}'s, with its marker and a cache directory. */
+  private Path marked(SandboxMarker owner, int n) throws Exception {
+    Path dir = root.resolve(owner.pid() + "-" + owner.startTicks() + "-" + n);
+    Files.createDirectories(dir.resolve("cache"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    owner.writeTo(dir);
+    return dir;
   }
 }
