@@ -703,10 +703,19 @@ public final class CniClient {
     return lockTimeout == null ? locks.forGc(list.name()) : locks.forGc(list.name(), lockTimeout);
   }
 
+  /**
+   * The configuration cached with an attachment: a list, or a single plugin configuration lifted to
+   * a one-plugin list (what Go's libcni caches for {@code AddNetwork}, as ocicni reads it).
+   */
   private static NetworkConfigList cachedList(CachedAttachment cached) throws ConfigException {
     try {
       return NetworkConfigList.parse(cached.config());
     } catch (ConfigException e) {
+      try {
+        return NetworkConfigList.fromConf(PluginConfig.parse(cached.config()));
+      } catch (ConfigException notAConfEither) {
+        e.addSuppressed(notAConfEither);
+      }
       throw new ConfigException(
           "the configuration cached for network "
               + Quoted.of(cached.key().networkName())

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcni.cache.AttachmentKey;
 import dev.jcni.cache.CachedAttachment;
+import dev.jcni.cache.ResultCache;
 import dev.jcni.config.NetworkConfigList;
 import dev.jcni.config.PluginConfig;
 import dev.jcni.internal.json.Json;
@@ -405,6 +407,36 @@ class CniClientTest {
     assertThat(calls.get(0).get("args").asText()).isEqualTo("IgnoreUnknown=1;K8S_POD_NAME=p1");
     assertThat(calls.get(0).get("netns").asText()).isEqualTo("/var/run/netns/c1");
     assertThat(client.deleteFromCache("net1", "c1", "eth0")).isFalse();
+  }
+
+  @Test
+  void teardownFromTheCacheReadsASinglePluginConfigurationAsGosAddNetworkCachesIt()
+      throws Exception {
+    // libcni's AddNetwork (a .conf) caches the plugin configuration itself, not a list
+    byte[] conf =
+        ("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"type\":\"recorder\",\"recordTo\":\""
+                + log
+                + "\",\"tag\":\"single\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    ResultCache.open(cacheDir)
+        .put(
+            new CachedAttachment(
+                AttachmentKey.of("net1", "c1", "eth0"),
+                "/var/run/netns/c1",
+                conf,
+                List.of(Map.entry("K8S_POD_NAME", "p1")),
+                Json.NODES.objectNode(),
+                Optional.of(
+                    (ObjectNode)
+                        Json.parse(
+                            "{\"cniVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8)))));
+
+    assertThat(client.deleteFromCache("net1", "c1", "eth0")).isTrue();
+
+    List<JsonNode> calls = calls();
+    assertThat(commands(calls)).containsExactly("DEL#single");
+    assertThat(calls.get(0).get("args").asText()).isEqualTo("K8S_POD_NAME=p1");
+    assertThat(client.cachedAttachment("net1", "c1", "eth0")).isEmpty();
   }
 
   @Test
