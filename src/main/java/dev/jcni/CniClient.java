@@ -327,7 +327,7 @@ public final class CniClient {
       return false;
     }
     NetworkConfigList list = cachedList(cached.get());
-    delete(list, attachmentOf(cached.get()));
+    delete(list, cached.get().attachment());
     return true;
   }
 
@@ -422,7 +422,7 @@ public final class CniClient {
                             + ", "
                             + ifName
                             + "): no cached attachment to check"));
-    check(cachedList(cached), attachmentOf(cached));
+    check(cachedList(cached), cached.attachment());
   }
 
   // ---------------------------------------------------------------- GC
@@ -470,7 +470,7 @@ public final class CniClient {
               if (keepSet.contains(Map.entry(key.containerId(), key.ifName()))) {
                 continue;
               }
-              Attachment attachment = attachmentOf(stale);
+              Attachment attachment = stale.attachment();
               OperationEvent del = operation(Verb.DEL, list, attachment);
               try (AttachmentLocks.Held held = lockFor(list, attachment)) {
                 deleteLocked(del, list, attachment, key);
@@ -724,18 +724,6 @@ public final class CniClient {
           ConfigException.Context.NONE,
           e);
     }
-  }
-
-  private static Attachment attachmentOf(CachedAttachment cached) {
-    return new Attachment(
-        cached.key().containerId(),
-        cached.netns(),
-        cached.key().ifName(),
-        cached.cniArgs(),
-        cached.capabilityArgs(),
-        Optional.empty(),
-        "",
-        "");
   }
 
   private static OperationEvent operation(Verb verb, NetworkConfigList list, Attachment a) {

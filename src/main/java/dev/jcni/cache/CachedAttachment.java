@@ -75,6 +75,18 @@ public record CachedAttachment(
         key, netns, config, List.of(), Json.NODES.objectNode(), Optional.of(result));
   }
 
+  /**
+   * The parameters the attachment was added with, for a DEL or CHECK of it: container id, netns,
+   * interface, {@code CNI_ARGS} and capability arguments (the cache holds no structured {@code
+   * args} or trace context).
+   *
+   * @return the attachment
+   */
+  public dev.jcni.Attachment attachment() {
+    return new dev.jcni.Attachment(
+        key.containerId(), netns, key.ifName(), cniArgs, capabilityArgs, Optional.empty(), "", "");
+  }
+
   /** The network list's raw bytes, as a copy. */
   @Override
   public byte[] config() {

@@ -2,6 +2,7 @@ package dev.jcni.runtime;
 
 import dev.jcni.Attachment;
 import dev.jcni.CniClient;
+import dev.jcni.ConfigException;
 import dev.jcni.CniException;
 import dev.jcni.GcReport;
 import dev.jcni.NetworkStatus;
@@ -278,7 +279,9 @@ public final class ContainerNetworking implements AutoCloseable {
 
   /**
    * DEL of one attachment with its cached configuration; without a cache entry (a cache directory
-   * wiped since), with the given configuration instead, as ocicni falls back to the files.
+   * wiped since), or when the cached configuration cannot be used, with the given configuration
+   * instead, as ocicni falls back to the files (the cached arguments are still used when there is
+   * an entry).
    *
    * @return whether a DEL ran
    */
@@ -289,7 +292,26 @@ public final class ContainerNetworking implements AutoCloseable {
       NetworkConfigList fallback,
       Attachment fallbackAttachment)
       throws CniException, InterruptedException {
-    if (client.deleteFromCache(network, containerId, ifName)) {
+    try {
+      if (client.deleteFromCache(network, containerId, ifName)) {
+        return true;
+      }
+    } catch (ConfigException unusable) {
+      if (fallback == null) {
+        throw unusable;
+      }
+      Attachment cachedArguments =
+          client
+              .cachedAttachment(network, containerId, ifName)
+              .map(CachedAttachment::attachment)
+              .orElse(fallbackAttachment);
+      LOG.warn(
+          "container {} on network \"{}\" ({}): {}; running DEL with the current configuration",
+          UntrustedText.plainOrQuoted(containerId),
+          network,
+          UntrustedText.plainOrQuoted(ifName),
+          unusable.getMessage());
+      client.delete(fallback, cachedArguments);
       return true;
     }
     if (fallback == null) {
