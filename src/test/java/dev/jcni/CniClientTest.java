@@ -336,7 +336,9 @@ class CniClientTest {
             Attachment.builder("c1", "..").build(),
             Attachment.builder("", "eth0").build(),
             Attachment.builder("c1", "eth 0").build(),
-            Attachment.builder("c1", "eth0").netns("/run/netns/a\0b").build());
+            Attachment.builder("c1", "eth0").netns("/run/netns/a\0b").build(),
+            // with network net1 and eth0, a cache file name of 256 bytes
+            Attachment.builder("c".repeat(256 - "net1--eth0".length()), "eth0").build());
     for (Attachment a : bad) {
       assertThatThrownBy(() -> client.add(list, a)).isInstanceOf(InvalidAttachmentException.class);
       assertThatThrownBy(() -> client.check(list, a)).isInstanceOf(InvalidAttachmentException.class);

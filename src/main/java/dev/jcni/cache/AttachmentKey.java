@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 /**
  * What identifies one cached attachment: the network, the container and the interface inside it.
  * The values are checked as libcni checks them, which also guarantees that {@link #fileName()} is a
- * single, safe path component.
+ * single, safe path component. Together they must also make a file name of at most 255 bytes:
+ * libcni would run the plugins and then fail to write the cache entry; jcni refuses such a key
+ * before anything runs.
  *
  * @param networkName the network (list) name: a letter or digit, then letters, digits, {@code _},
  *     {@code .} or {@code -}
@@ -23,6 +25,9 @@ public record AttachmentKey(String networkName, String containerId, String ifNam
   /** Linux's IFNAMSIZ less the terminating NUL. */
   private static final int MAX_IFNAME_BYTES = 15;
 
+  /** The longest file name on Linux file systems (NAME_MAX). */
+  static final int MAX_FILE_NAME_BYTES = 255;
+
   /**
    * Checks the three values.
    *
@@ -36,6 +41,22 @@ public record AttachmentKey(String networkName, String containerId, String ifNam
     checkName("network name", networkName);
     checkName("container id", containerId);
     checkInterfaceName(ifName);
+    // names are ASCII (see NAME), the interface name at most 15 bytes of UTF-8
+    int ifNameBytes = ifName.getBytes(StandardCharsets.UTF_8).length;
+    int fileNameBytes = networkName.length() + containerId.length() + 2 + ifNameBytes;
+    if (fileNameBytes > MAX_FILE_NAME_BYTES) {
+      throw new IllegalArgumentException(
+          "network name and container id too long together: the cache file name "
+              + "<network>-<containerId>-<ifName> would have "
+              + fileNameBytes
+              + " bytes, and a file name has at most "
+              + MAX_FILE_NAME_BYTES
+              + " (network name of "
+              + networkName.length()
+              + " characters, container id of "
+              + containerId.length()
+              + ")");
+    }
   }
 
   /**

@@ -24,6 +24,20 @@ class AttachmentKeyTest {
     assertThat(one.fileName()).isEqualTo(two.fileName());
   }
 
+  @Test
+  void refusesAKeyWhoseFileNameWouldBeLongerThanAFileNameMayBe() {
+    String id = "c".repeat(64); // a Kubernetes container id is 64 hex digits
+    String ifName = "\u00e9".repeat(7); // 14 bytes of UTF-8
+    String fits = "n".repeat(255 - 64 - 14 - 2);
+    assertThat(AttachmentKey.of(fits, id, ifName).fileName().getBytes(
+            java.nio.charset.StandardCharsets.UTF_8))
+        .hasSize(255);
+    assertThatThrownBy(() -> AttachmentKey.of(fits + "n", id, ifName))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("256 bytes")
+        .hasMessageContaining("at most 255");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "-net", ".net", "_net", "net/x", "ne t", "net:1", "né", "net\n"})
   void rejectsInvalidNetworkNames(String name) {
