@@ -706,9 +706,9 @@ public final class CniClient {
   }
 
   /**
-   * The configuration cached with an attachment: a list, or a single plugin configuration (a
-   * {@code type} and no {@code plugins}) lifted to a one-plugin list, which is what Go's libcni
-   * caches for {@code AddNetwork}; ocicni reads such entries the same way.
+   * The configuration cached with an attachment: a list, or a single plugin configuration (a {@code
+   * type} and no {@code plugins}) lifted to a one-plugin list, which is what Go's libcni caches for
+   * {@code AddNetwork}; ocicni reads such entries the same way.
    */
   private NetworkConfigList cachedList(CachedAttachment cached) throws ConfigException {
     byte[] config = cached.config();

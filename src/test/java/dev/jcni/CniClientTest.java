@@ -440,8 +440,7 @@ class CniClientTest {
   }
 
   @Test
-  void aCachedListWithBrokenPluginsIsNotTakenForItsTopLevelObjectAndNothingRuns()
-      throws Exception {
+  void aCachedListWithBrokenPluginsIsNotTakenForItsTopLevelObjectAndNothingRuns() throws Exception {
     // a top-level "type" beside a list that does not parse: DEL of that one plugin alone would
     // leave the list's plugins set up while the entry went away
     byte[] config =
