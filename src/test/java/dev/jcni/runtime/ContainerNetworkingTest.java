@@ -13,6 +13,7 @@ import dev.jcni.PluginTimeoutException;
 import dev.jcni.TestData;
 import dev.jcni.cache.AttachmentKey;
 import dev.jcni.cache.CachedAttachment;
+import dev.jcni.cache.ResultCache;
 import dev.jcni.capability.CapabilityArgs;
 import dev.jcni.internal.json.Json;
 import dev.jcni.invoke.ExecOptions;
@@ -453,6 +454,44 @@ class ContainerNetworkingTest {
 
     assertThat(described()).containsExactly("DEL alpha eth0 a-v2");
     assertThat(calls().get(0).get("netns").asText()).isEqualTo("/x");
+  }
+
+  @Test
+  void detachWithACachedConfigurationThatCannotBeUsedFallsBackWithTheCachedArguments()
+      throws Exception {
+    write(
+        "10-alpha.conflist",
+        recorders("alpha", "1.0.0", "\"tag\":\"a\",\"capabilities\":{\"portMappings\":true}"));
+    open();
+    ObjectNode ports = CapabilityArgs.builder().portMapping(8080, 80, "tcp").build();
+    AttachedNetworks attached =
+        networking.attach(
+            AttachRequest.builder("c1", "/x")
+                .cniArg("K8S_POD_NAME", "web")
+                .network(NetworkSelection.builder().capabilityArgs(ports).build())
+                .build());
+    // the entry stays, but its configuration is no network configuration at all
+    ResultCache cache = ResultCache.open(tmp.resolve("cache"));
+    CachedAttachment entry = cache.get(AttachmentKey.of("alpha", "c1", "eth0")).orElseThrow();
+    cache.put(
+        new CachedAttachment(
+            entry.key(),
+            entry.netns(),
+            "{\"name\":\"alpha\"}".getBytes(StandardCharsets.UTF_8),
+            entry.cniArgs(),
+            entry.capabilityArgs(),
+            entry.result()));
+    Files.delete(log);
+
+    networking.detach(attached);
+
+    assertThat(described()).containsExactly("DEL alpha eth0 a");
+    JsonNode del = calls().get(0);
+    assertThat(del.get("args").asText()).isEqualTo("K8S_POD_NAME=web");
+    assertThat(del.get("stdin").get("runtimeConfig").get("portMappings").get(0).get("hostPort").asInt())
+        .isEqualTo(8080);
+    assertThat(del.get("stdin").has("prevResult")).as("the cached result").isTrue();
+    assertThat(client.cachedAttachment("alpha", "c1", "eth0")).isEmpty();
   }
 
   @Test
