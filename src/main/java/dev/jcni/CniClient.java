@@ -316,7 +316,9 @@ public final class CniClient {
    * @param containerId the container id
    * @param ifName the interface name
    * @return {@code false} when the cache holds no usable entry for the attachment (nothing ran)
-   * @throws CniException when a plugin fails, or the cached configuration does not parse
+   * @throws ConfigException when the cached configuration cannot be used: it is neither a network
+   *     configuration list nor a single plugin configuration (nothing ran, the entry is kept)
+   * @throws CniException when a plugin fails
    * @throws InterruptedException when the thread is interrupted
    */
   public boolean deleteFromCache(String network, String containerId, String ifName)
@@ -704,25 +706,33 @@ public final class CniClient {
   }
 
   /**
-   * The configuration cached with an attachment: a list, or a single plugin configuration lifted to
-   * a one-plugin list (what Go's libcni caches for {@code AddNetwork}, as ocicni reads it).
+   * The configuration cached with an attachment: a list, or a single plugin configuration (a {@code
+   * type} and no {@code plugins}) lifted to a one-plugin list, which is what Go's libcni caches for
+   * {@code AddNetwork}; ocicni reads such entries the same way.
    */
-  private static NetworkConfigList cachedList(CachedAttachment cached) throws ConfigException {
+  private NetworkConfigList cachedList(CachedAttachment cached) throws ConfigException {
+    byte[] config = cached.config();
     try {
-      return NetworkConfigList.parse(cached.config());
-    } catch (ConfigException e) {
+      return NetworkConfigList.parse(config);
+    } catch (ConfigException notAList) {
       try {
-        return NetworkConfigList.fromConf(PluginConfig.parse(cached.config()));
+        PluginConfig conf = PluginConfig.parse(config);
+        // a list whose plugins are broken is not taken for its top-level object
+        if (!conf.json().has("plugins")) {
+          return NetworkConfigList.fromConf(conf);
+        }
       } catch (ConfigException notAConfEither) {
-        e.addSuppressed(notAConfEither);
+        notAList.addSuppressed(notAConfEither);
       }
       throw new ConfigException(
           "the configuration cached for network "
               + Quoted.of(cached.key().networkName())
-              + " does not parse: "
-              + e.getMessage(),
+              + " in "
+              + Quoted.plainOrQuoted(cache.entryPath(cached.key()))
+              + " is neither a network configuration list nor a plugin configuration: "
+              + notAList.getMessage(),
           ConfigException.Context.NONE,
-          e);
+          notAList);
     }
   }
 

@@ -442,6 +442,37 @@ class CniClientTest {
   }
 
   @Test
+  void aCachedListWithBrokenPluginsIsNotTakenForItsTopLevelObjectAndNothingRuns() throws Exception {
+    // a top-level "type" beside a list that does not parse: DEL of that one plugin alone would
+    // leave the list's plugins set up while the entry went away
+    byte[] config =
+        ("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"type\":\"recorder\",\"recordTo\":\""
+                + log
+                + "\",\"plugins\":[{\"recordTo\":\""
+                + log
+                + "\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ResultCache.open(cacheDir)
+        .put(
+            new CachedAttachment(
+                AttachmentKey.of("net1", "c1", "eth0"),
+                "/var/run/netns/c1",
+                config,
+                List.of(),
+                Json.NODES.objectNode(),
+                Optional.empty()));
+
+    assertThatThrownBy(() -> client.deleteFromCache("net1", "c1", "eth0"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("network \"net1\"")
+        .hasMessageContaining(cacheDir.resolve("results").resolve("net1-c1-eth0").toString())
+        .hasMessageContaining("plugins");
+
+    assertThat(calls()).isEmpty();
+    assertThat(client.cachedAttachment("net1", "c1", "eth0")).isPresent();
+  }
+
+  @Test
   void differentContainersRunInParallelAndTheCacheHoldsExactlyTheSurvivors() throws Exception {
     NetworkConfigList list = list("net1", "1.0.0", "\"tag\":\"a\"");
     ExecutorService pool = Executors.newFixedThreadPool(8);

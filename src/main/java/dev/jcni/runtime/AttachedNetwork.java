@@ -1,5 +1,6 @@
 package dev.jcni.runtime;
 
+import dev.jcni.Attachment;
 import dev.jcni.result.Interface;
 import dev.jcni.result.IpConfig;
 import dev.jcni.result.Result;
@@ -13,15 +14,23 @@ import java.util.Optional;
  *
  * @param network the network's name (the default network's actual name when it was selected as the
  *     default)
- * @param ifName the interface name inside the container
+ * @param attachment the attachment parameters its ADD had: container, namespace, interface, {@code
+ *     CNI_ARGS}, capability arguments, {@code args} and trace context. {@link
+ *     ContainerNetworking#detach(AttachedNetworks)} gives them, without the trace context, to a DEL
+ *     that cannot use the cached configuration; {@link dev.jcni.CniClient#check} needs them too
  * @param result the final result of the network's plugins, in the network's version
  */
-public record AttachedNetwork(String network, String ifName, Result result) {
+public record AttachedNetwork(String network, Attachment attachment, Result result) {
   /** Rejects {@code null}. */
   public AttachedNetwork {
     Objects.requireNonNull(network, "network");
-    Objects.requireNonNull(ifName, "ifName");
+    Objects.requireNonNull(attachment, "attachment");
     Objects.requireNonNull(result, "result");
+  }
+
+  /** The interface name inside the container: the attachment's. */
+  public String ifName() {
+    return attachment.ifName();
   }
 
   /**
@@ -32,7 +41,7 @@ public record AttachedNetwork(String network, String ifName, Result result) {
    */
   public Optional<Interface> containerInterface() {
     for (Interface i : result.interfaces()) {
-      if (i.name().equals(ifName) && !i.sandbox().isEmpty()) {
+      if (i.name().equals(ifName()) && !i.sandbox().isEmpty()) {
         return Optional.of(i);
       }
     }

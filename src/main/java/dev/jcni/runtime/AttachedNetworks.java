@@ -13,11 +13,28 @@ import java.util.Optional;
  * @param networks the attachments, in attachment order
  */
 public record AttachedNetworks(String containerId, String netns, List<AttachedNetwork> networks) {
-  /** Copies the list and rejects {@code null}. */
+  /**
+   * Copies the list and rejects {@code null}, and a network whose attachment is of another
+   * container or namespace.
+   */
   public AttachedNetworks {
     Objects.requireNonNull(containerId, "containerId");
     Objects.requireNonNull(netns, "netns");
     networks = List.copyOf(networks);
+    for (AttachedNetwork n : networks) {
+      if (!n.attachment().containerId().equals(containerId)
+          || !n.attachment().netns().equals(netns)) {
+        throw new IllegalArgumentException(
+            "network \""
+                + n.network()
+                + "\" ("
+                + n.ifName()
+                + ") is an attachment of another container or namespace than "
+                + containerId
+                + " in "
+                + netns);
+      }
+    }
   }
 
   /**

@@ -2,8 +2,8 @@ package dev.jcni.runtime;
 
 import dev.jcni.Attachment;
 import dev.jcni.CniClient;
-import dev.jcni.ConfigException;
 import dev.jcni.CniException;
+import dev.jcni.ConfigException;
 import dev.jcni.GcReport;
 import dev.jcni.NetworkStatus;
 import dev.jcni.cache.AttachmentKey;
@@ -42,9 +42,11 @@ import org.slf4j.LoggerFactory;
  *       thrown with any teardown failure attached as suppressed.
  *   <li>{@link #detach(AttachedNetworks)} deletes the attachments in reverse order, each with the
  *       configuration cached when it was added ({@link CniClient#deleteFromCache}), so that a
- *       configuration changed or removed since does not get in the way of teardown.
+ *       configuration changed or removed since does not get in the way of teardown. When the cache
+ *       cannot serve (no entry, or a configuration in it that cannot be read), the network's
+ *       current configuration is used, as ocicni falls back to the files on disk.
  *   <li>{@link #gc} collects the garbage of every usable network, given the containers that are
- *       still alive.
+ *       still alive; each dead container's networks are deleted in the reverse of its attach.
  *   <li>{@link #readiness()} says whether the runtime may report {@code NetworkReady}: a default
  *       network is loaded and its STATUS says it can serve ADD.
  * </ul>
@@ -154,7 +156,7 @@ public final class ContainerNetworking implements AutoCloseable {
           tearDownAfterFailure(request, lists, i, e);
           throw e;
         }
-        attached.add(new AttachedNetwork(list.name(), attachment.ifName(), result));
+        attached.add(new AttachedNetwork(list.name(), attachment, result));
         LOG.debug(
             "container {} attached to network \"{}\" as {}",
             UntrustedText.plainOrQuoted(request.containerId()),
@@ -267,84 +269,118 @@ public final class ContainerNetworking implements AutoCloseable {
       List<NetworkConfigList> lists, List<NetworkSelection> selections, int last) {
     List<String> parts = new ArrayList<>();
     for (int i = last; i >= 0; i--) {
-      parts.add(
-          "network \""
-              + lists.get(i).name()
-              + "\" ("
-              + UntrustedText.plainOrQuoted(selections.get(i).ifName().get())
-              + ")");
+      parts.add(describe(lists.get(i).name(), selections.get(i).ifName().get()));
     }
     return String.join(", ", parts);
   }
 
   /**
-   * DEL of one attachment with its cached configuration; without a cache entry (a cache directory
-   * wiped since), or when the cached configuration cannot be used, with the given configuration
-   * instead, as ocicni falls back to the files (the cached arguments are still used when there is
-   * an entry).
+   * DEL of one attachment with the configuration and parameters cached at its ADD ({@link
+   * CniClient#deleteFromCache}). Falls back to the network's current configuration, as ocicni falls
+   * back to the files on disk, when the cache has no entry for the attachment (a cache directory
+   * wiped since) or the configuration in its entry cannot be used (neither a list nor a plugin
+   * configuration); failures of the plugins themselves are thrown as they are.
    *
+   * @param current the network's configuration now, or {@code null} when it is no longer configured
+   * @param known the parameters of the attachment's ADD, or {@code null} when only the cache holds
+   *     them; without them, an attachment the cache has no entry for is left alone
    * @return whether a DEL ran
    */
   private boolean deleteAttachment(
       String containerId,
       String network,
       String ifName,
-      NetworkConfigList fallback,
-      Attachment fallbackAttachment)
+      NetworkConfigList current,
+      Attachment known)
       throws CniException, InterruptedException {
+    ConfigException unusable = null;
     try {
       if (client.deleteFromCache(network, containerId, ifName)) {
         return true;
       }
-    } catch (ConfigException unusable) {
-      if (fallback == null) {
-        throw unusable;
+    } catch (ConfigException e) {
+      unusable = e;
+    }
+    String which =
+        "container "
+            + UntrustedText.plainOrQuoted(containerId)
+            + " on network \""
+            + network
+            + "\" ("
+            + UntrustedText.plainOrQuoted(ifName)
+            + ")";
+    if (unusable == null) {
+      if (known == null) {
+        // the entry this came from is gone since it was listed: nothing is left to delete
+        return false;
       }
-      Attachment cachedArguments =
-          client
-              .cachedAttachment(network, containerId, ifName)
-              .map(CachedAttachment::attachment)
-              .orElse(fallbackAttachment);
-      LOG.warn(
-          "container {} on network \"{}\" ({}): {}; running DEL with the current configuration",
-          UntrustedText.plainOrQuoted(containerId),
-          network,
-          UntrustedText.plainOrQuoted(ifName),
-          unusable.getMessage());
-      client.delete(fallback, cachedArguments);
+      if (current == null) {
+        LOG.warn(
+            "{}: nothing cached and the network is no longer configured; nothing to run DEL with",
+            which);
+        return false;
+      }
+      LOG.warn("{}: nothing cached; running DEL with the current configuration", which);
+      client.delete(current, forDel(known));
       return true;
     }
-    if (fallback == null) {
+    String entry =
+        UntrustedText.plainOrQuoted(
+            client.cache().entryPath(AttachmentKey.of(network, containerId, ifName)));
+    if (current == null) {
       LOG.warn(
-          "container {} on network \"{}\" ({}): nothing cached and the network is no longer"
+          "{}: the configuration cached in {} cannot be used and the network is no longer"
               + " configured; nothing to run DEL with",
-          UntrustedText.plainOrQuoted(containerId),
-          network,
-          UntrustedText.plainOrQuoted(ifName));
-      return false;
+          which,
+          entry);
+      throw unusable;
+    }
+    Attachment parameters = known;
+    if (parameters == null) {
+      Optional<CachedAttachment> cached = client.cachedAttachment(network, containerId, ifName);
+      if (cached.isEmpty()) {
+        return false;
+      }
+      parameters = cached.get().attachment();
     }
     LOG.warn(
-        "container {} on network \"{}\" ({}): nothing cached; running DEL with the current"
-            + " configuration",
-        UntrustedText.plainOrQuoted(containerId),
-        network,
-        UntrustedText.plainOrQuoted(ifName));
-    client.delete(fallback, fallbackAttachment);
+        "{}: the configuration cached in {} cannot be used, falling back to the current"
+            + " configuration of the network: {}",
+        which,
+        entry,
+        unusable.getMessage());
+    client.delete(current, forDel(parameters));
     return true;
+  }
+
+  /** The parameters of an ADD for a DEL: the same, without the ADD's trace context. */
+  private static Attachment forDel(Attachment add) {
+    return new Attachment(
+        add.containerId(),
+        add.netns(),
+        add.ifName(),
+        add.cniArgs(),
+        add.capabilityArgs(),
+        add.args(),
+        "",
+        "");
   }
 
   // ---------------------------------------------------------------- detach
 
   /**
    * Detaches a container from the networks of an {@link #attach}, in reverse order, each with the
-   * configuration and parameters cached when it was added. A network whose cache entry is missing
-   * is deleted with its current configuration, if it still has one. Every network is tried even
-   * when one fails.
+   * configuration and parameters cached when it was added. When the cache has no entry for a
+   * network, or the configuration in its entry cannot be used, the network's current configuration
+   * is used instead, if it still has one, with the parameters its ADD had ({@link
+   * AttachedNetwork#attachment()}, without the trace context). Every network is tried even when one
+   * fails, with a {@link CniException} or an unchecked exception.
    *
    * @param attached what {@link #attach} returned
-   * @throws CniException when a DEL fails: the first failure, with the others suppressed
+   * @throws CniException when a DEL fails: the first failure, with the others suppressed (the first
+   *     failure is thrown whatever its type, so it may be unchecked)
    * @throws InterruptedException when the thread is interrupted (the remaining networks are not
-   *     torn down)
+   *     torn down); the failures before it are attached as suppressed
    * @throws IllegalStateException when closed
    */
   public void detach(AttachedNetworks attached) throws CniException, InterruptedException {
@@ -354,18 +390,23 @@ public final class ContainerNetworking implements AutoCloseable {
     shared.lockInterruptibly();
     try (ContainerLocks.Held held = containers.lock(attached.containerId())) {
       NetworkConfigs.Snapshot snapshot = configs.snapshot();
-      List<CniException> failures = new ArrayList<>();
+      List<Exception> failures = new ArrayList<>();
       List<AttachedNetwork> networks = attached.networks();
       for (int i = networks.size() - 1; i >= 0; i--) {
         AttachedNetwork n = networks.get(i);
         NetworkConfigList current =
             snapshot.network(n.network()).map(LoadedNetwork::config).orElse(null);
-        Attachment bare =
-            Attachment.builder(attached.containerId(), n.ifName()).netns(attached.netns()).build();
         try {
-          deleteAttachment(attached.containerId(), n.network(), n.ifName(), current, bare);
-        } catch (CniException e) {
+          deleteAttachment(
+              attached.containerId(), n.network(), n.ifName(), current, n.attachment());
+        } catch (CniException | RuntimeException e) {
           failures.add(e);
+        } catch (InterruptedException e) {
+          List<String> left = new ArrayList<>();
+          for (int j = i; j >= 0; j--) {
+            left.add(describe(networks.get(j).network(), networks.get(j).ifName()));
+          }
+          throw interrupted(e, attached.containerId(), String.join(", ", left), failures);
         }
       }
       throwFirst(failures);
@@ -380,13 +421,15 @@ public final class ContainerNetworking implements AutoCloseable {
    * the reverse of the names {@link AttachRequest} assigns ({@code netN} from the highest N down,
    * then {@code eth0}), with other interface names first, in reverse name order; for interface
    * names of its own choosing, a runtime that needs a strict order uses {@link
-   * #detach(AttachedNetworks)}.
+   * #detach(AttachedNetworks)}. An entry whose configuration cannot be used is deleted with the
+   * network's current configuration, if it still has one, and the parameters the entry recorded.
    *
    * @param containerId the container id
    * @return the attachments whose DEL ran, in the order they ran
-   * @throws CniException when the cache cannot be listed, or a DEL fails (the first failure, with
-   *     the others suppressed; every attachment is tried)
-   * @throws InterruptedException when the thread is interrupted
+   * @throws CniException when the cache cannot be listed, or a DEL fails (the first failure,
+   *     whatever its type, with the others suppressed; every attachment is tried)
+   * @throws InterruptedException when the thread is interrupted; the failures before it are
+   *     attached as suppressed
    * @throws IllegalStateException when closed
    */
   public List<AttachmentKey> detach(String containerId) throws CniException, InterruptedException {
@@ -395,22 +438,30 @@ public final class ContainerNetworking implements AutoCloseable {
     Lock shared = gcLock.readLock();
     shared.lockInterruptibly();
     try (ContainerLocks.Held held = containers.lock(containerId)) {
+      NetworkConfigs.Snapshot snapshot = configs.snapshot();
       List<AttachmentKey> keys = new ArrayList<>();
       for (CachedAttachment c : client.cachedAttachments(Optional.of(containerId))) {
         keys.add(c.key());
       }
-      keys.sort(
-          Comparator.comparing(AttachmentKey::ifName, ContainerNetworking::compareInterfaces));
-      Collections.reverse(keys);
+      inDetachOrder(keys);
       List<AttachmentKey> deleted = new ArrayList<>();
-      List<CniException> failures = new ArrayList<>();
-      for (AttachmentKey key : keys) {
+      List<Exception> failures = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        AttachmentKey key = keys.get(i);
+        NetworkConfigList current =
+            snapshot.network(key.networkName()).map(LoadedNetwork::config).orElse(null);
         try {
-          if (client.deleteFromCache(key.networkName(), key.containerId(), key.ifName())) {
+          if (deleteAttachment(key.containerId(), key.networkName(), key.ifName(), current, null)) {
             deleted.add(key);
           }
-        } catch (CniException e) {
+        } catch (CniException | RuntimeException e) {
           failures.add(e);
+        } catch (InterruptedException e) {
+          List<String> left = new ArrayList<>();
+          for (AttachmentKey k : keys.subList(i, keys.size())) {
+            left.add(describe(k.networkName(), k.ifName()));
+          }
+          throw interrupted(e, containerId, String.join(", ", left), failures);
         }
       }
       throwFirst(failures);
@@ -418,6 +469,30 @@ public final class ContainerNetworking implements AutoCloseable {
     } finally {
       shared.unlock();
     }
+  }
+
+  /** Sorts one container's attachments into the order they are torn down without a record. */
+  private static void inDetachOrder(List<AttachmentKey> keys) {
+    keys.sort(Comparator.comparing(AttachmentKey::ifName, ContainerNetworking::compareInterfaces));
+    Collections.reverse(keys);
+  }
+
+  private static String describe(String network, String ifName) {
+    return "network \"" + network + "\" (" + UntrustedText.plainOrQuoted(ifName) + ")";
+  }
+
+  /** The interrupt of a detach, with the failures before it suppressed on it; logs what is left. */
+  private static InterruptedException interrupted(
+      InterruptedException e, String containerId, String left, List<Exception> failures) {
+    LOG.warn(
+        "detach of container {} interrupted after {} failure(s); not torn down: {}",
+        UntrustedText.plainOrQuoted(containerId),
+        failures.size(),
+        left);
+    for (Exception f : failures) {
+      e.addSuppressed(f);
+    }
+    return e;
   }
 
   /** The order of assigned interface names: eth0, net1, net2, ..., then any other name. */
@@ -445,28 +520,35 @@ public final class ContainerNetworking implements AutoCloseable {
     return Long.MAX_VALUE;
   }
 
-  private static void throwFirst(List<CniException> failures) throws CniException {
+  /** Throws the first failure, whatever its type, with the others suppressed on it. */
+  private static void throwFirst(List<Exception> failures) throws CniException {
     if (failures.isEmpty()) {
       return;
     }
-    CniException first = failures.get(0);
+    Exception first = failures.get(0);
     for (int i = 1; i < failures.size(); i++) {
       first.addSuppressed(failures.get(i));
     }
-    throw first;
+    if (first instanceof CniException) {
+      throw (CniException) first;
+    }
+    throw (RuntimeException) first;
   }
 
   // ---------------------------------------------------------------- GC
 
   /**
    * Garbage-collects every usable network of the configuration directory (SPEC.md section 3,
-   * "Garbage-collecting a network"). For each network, the cached attachments of containers that
-   * are not in {@code liveContainerIds} are stale: each gets DEL with the configuration cached when
-   * it was added; then the client's GC sends the network's plugins the cached attachments of live
-   * containers as {@code cni.dev/valid-attachments} (version 1.1.0 and later). A stale attachment
-   * whose DEL failed is reported and also sent as valid, so that no plugin reclaims what is still
-   * set up; the next GC tries it again. A network that sets {@code disableGC} is skipped entirely.
-   * Attachments of networks that are no longer configured are left alone.
+   * "Garbage-collecting a network"). The cached attachments of containers that are not in {@code
+   * liveContainerIds} are stale: each gets DEL with the configuration cached when it was added (the
+   * network's current configuration when the cached one cannot be used), one dead container after
+   * the other, each container's networks in the order {@link #detach(String)} uses (the reverse of
+   * the order {@link AttachRequest} assigns interface names in). Then the client's GC sends each
+   * network's plugins the cached attachments of live containers as {@code
+   * cni.dev/valid-attachments} (version 1.1.0 and later). A stale attachment whose DEL failed is
+   * reported and also sent as valid, so that no plugin reclaims what is still set up; the next GC
+   * tries it again. A network that sets {@code disableGC} is skipped entirely. Attachments of
+   * networks that are no longer configured are left alone.
    *
    * <p>Waits for the attaches and detaches in progress and holds new ones until it ends.
    *
@@ -474,7 +556,8 @@ public final class ContainerNetworking implements AutoCloseable {
    * @return one report per network, in the order of the configuration directory; a network whose GC
    *     could not run has a report with that error
    * @throws CniException when the cache cannot be listed
-   * @throws InterruptedException when the thread is interrupted
+   * @throws InterruptedException when the thread is interrupted; what the GC did before is logged
+   *     and the failures so far are attached as suppressed
    * @throws IllegalStateException when closed
    */
   public Map<String, GcReport> gc(Collection<String> liveContainerIds)
@@ -486,62 +569,121 @@ public final class ContainerNetworking implements AutoCloseable {
     try {
       NetworkConfigs.Snapshot snapshot = configs.snapshot();
       List<CachedAttachment> cached = client.cachedAttachments(Optional.empty());
-      Map<String, GcReport> reports = new LinkedHashMap<>();
+      Map<String, GcProgress> networks = new LinkedHashMap<>();
       for (LoadedNetwork network : snapshot.networks()) {
         if (!network.isUsable()) {
           LOG.debug("GC: network \"{}\" is not usable, skipped", network.name());
           continue;
         }
-        reports.put(network.name(), gcNetwork(network.config(), cached, live));
+        networks.putIfAbsent(network.name(), new GcProgress(network.config()));
       }
-      return Collections.unmodifiableMap(reports);
+      Map<String, List<AttachmentKey>> staleByContainer = new LinkedHashMap<>();
+      for (CachedAttachment c : cached) {
+        AttachmentKey key = c.key();
+        GcProgress network = networks.get(key.networkName());
+        if (network == null) {
+          continue;
+        }
+        if (live.contains(key.containerId())) {
+          network.valid.add(validEntry(key));
+        } else if (!network.list.disableGC()) {
+          staleByContainer.computeIfAbsent(key.containerId(), id -> new ArrayList<>()).add(key);
+        }
+      }
+      try {
+        for (List<AttachmentKey> stale : staleByContainer.values()) {
+          inDetachOrder(stale);
+          for (AttachmentKey key : stale) {
+            deleteStale(key, networks.get(key.networkName()));
+          }
+        }
+        Map<String, GcReport> reports = new LinkedHashMap<>();
+        for (GcProgress network : networks.values()) {
+          reports.put(network.list.name(), network.collect(client));
+        }
+        return Collections.unmodifiableMap(reports);
+      } catch (InterruptedException | RuntimeException e) {
+        keepVisible(e, networks.values());
+        throw e;
+      }
     } finally {
       exclusive.unlock();
     }
   }
 
-  private GcReport gcNetwork(
-      NetworkConfigList list, List<CachedAttachment> cached, Set<String> live)
-      throws InterruptedException {
-    List<Map.Entry<String, String>> valid = new ArrayList<>();
-    List<AttachmentKey> stale = new ArrayList<>();
-    for (CachedAttachment c : cached) {
-      AttachmentKey key = c.key();
-      if (!key.networkName().equals(list.name())) {
-        continue;
-      }
-      if (live.contains(key.containerId())) {
-        valid.add(new AbstractMap.SimpleImmutableEntry<>(key.containerId(), key.ifName()));
-      } else {
-        stale.add(key);
-      }
-    }
-    List<AttachmentKey> deleted = new ArrayList<>();
-    List<CniException> errors = new ArrayList<>();
-    if (!list.disableGC()) {
-      for (AttachmentKey key : stale) {
-        try {
-          if (client.deleteFromCache(key.networkName(), key.containerId(), key.ifName())) {
-            deleted.add(key);
-          }
-        } catch (CniException e) {
-          LOG.warn("GC: DEL of stale {} failed: {}", key, e.getMessage());
-          errors.add(e);
-          valid.add(new AbstractMap.SimpleImmutableEntry<>(key.containerId(), key.ifName()));
-        }
-      }
-    }
+  /** DEL of one stale attachment during GC; a failure is recorded on its network. */
+  private void deleteStale(AttachmentKey key, GcProgress network) throws InterruptedException {
     try {
-      GcReport plugins = client.gc(list, valid);
-      if (plugins.skipped()) {
-        return plugins;
+      if (deleteAttachment(
+          key.containerId(), key.networkName(), key.ifName(), network.list, null)) {
+        network.deleted.add(key);
       }
-      deleted.addAll(plugins.deleted());
-      errors.addAll(plugins.errors());
     } catch (CniException e) {
-      errors.add(e);
+      LOG.warn("GC: DEL of stale {} failed: {}", key, e.getMessage());
+      network.errors.add(e);
+      network.valid.add(validEntry(key));
     }
-    return new GcReport(false, deleted, errors);
+  }
+
+  private static Map.Entry<String, String> validEntry(AttachmentKey key) {
+    return new AbstractMap.SimpleImmutableEntry<>(key.containerId(), key.ifName());
+  }
+
+  /** Logs what a GC that is cut short did, and attaches its failures to the exception. */
+  private static void keepVisible(Exception cut, Collection<GcProgress> networks) {
+    List<String> done = new ArrayList<>();
+    for (GcProgress network : networks) {
+      if (!network.deleted.isEmpty() || !network.errors.isEmpty() || network.collected) {
+        done.add(
+            "network \""
+                + network.list.name()
+                + "\": "
+                + network.deleted.size()
+                + " stale attachment(s) deleted "
+                + network.deleted
+                + ", "
+                + network.errors.size()
+                + " failure(s)"
+                + (network.collected ? ", plugin GC done" : ""));
+      }
+      for (CniException e : network.errors) {
+        cut.addSuppressed(e);
+      }
+    }
+    LOG.warn(
+        "GC cut short by {}; done before: {}",
+        cut.getClass().getSimpleName(),
+        done.isEmpty() ? "nothing" : String.join("; ", done));
+  }
+
+  /** What GC has done on one network so far. */
+  private static final class GcProgress {
+    final NetworkConfigList list;
+    final List<Map.Entry<String, String>> valid = new ArrayList<>();
+    final List<AttachmentKey> deleted = new ArrayList<>();
+    final List<CniException> errors = new ArrayList<>();
+    boolean collected;
+
+    GcProgress(NetworkConfigList list) {
+      this.list = list;
+    }
+
+    /** Runs the client's GC of the network, with what is valid now, and reports it all. */
+    GcReport collect(CniClient client) throws InterruptedException {
+      try {
+        GcReport plugins = client.gc(list, valid);
+        collected = true;
+        if (plugins.skipped()) {
+          return plugins;
+        }
+        deleted.addAll(plugins.deleted());
+        errors.addAll(plugins.errors());
+      } catch (CniException e) {
+        collected = true;
+        errors.add(e);
+      }
+      return new GcReport(false, deleted, errors);
+    }
   }
 
   // ---------------------------------------------------------------- readiness

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.CniClient;
+import dev.jcni.ConfigException;
 import dev.jcni.GcReport;
 import dev.jcni.PluginErrorException;
 import dev.jcni.PluginTimeoutException;
@@ -16,6 +17,10 @@ import dev.jcni.cache.ResultCache;
 import dev.jcni.capability.CapabilityArgs;
 import dev.jcni.internal.json.Json;
 import dev.jcni.invoke.ExecOptions;
+import dev.jcni.invoke.LaunchRequest;
+import dev.jcni.invoke.LaunchResult;
+import dev.jcni.invoke.PluginExecutor;
+import dev.jcni.invoke.PluginLauncher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -490,6 +495,154 @@ class ContainerNetworkingTest {
   }
 
   @Test
+  void theFallbackDelGetsTheArgumentsOfTheAddButNotItsTraceContext() throws Exception {
+    write(
+        "10-alpha.conflist",
+        recorders("alpha", "1.0.0", "\"tag\":\"a-v1\",\"capabilities\":{\"portMappings\":true}"));
+    open();
+    ObjectNode ports = CapabilityArgs.builder().portMapping(8080, 80, "tcp").build();
+    AttachedNetworks attached =
+        networking.attach(
+            AttachRequest.builder("c1", "/run/netns/c1")
+                .cniArg("K8S_POD_NAME", "web")
+                .traceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "")
+                .network(
+                    NetworkSelection.builder()
+                        .capabilityArgs(ports)
+                        .cniArg("IP", "198.18.0.9")
+                        .args((ObjectNode) json("{\"cni\":{\"ips\":[\"198.18.0.9\"]}}"))
+                        .build())
+                .build());
+    write(
+        "10-alpha.conflist",
+        recorders("alpha", "1.0.0", "\"tag\":\"a-v2\",\"capabilities\":{\"portMappings\":true}"));
+    networking.configs().reload();
+    Files.delete(tmp.resolve("cache").resolve("results").resolve("alpha-c1-eth0"));
+    Files.delete(log);
+
+    networking.detach(attached);
+
+    // the current configuration, with everything the ADD was given, as ocicni passes the pod's
+    assertThat(described()).containsExactly("DEL alpha eth0 a-v2");
+    JsonNode del = calls().get(0);
+    assertThat(del.get("netns").asText()).isEqualTo("/run/netns/c1");
+    assertThat(del.get("args").asText()).isEqualTo("K8S_POD_NAME=web;IP=198.18.0.9");
+    assertThat(del.get("stdin").get("runtimeConfig"))
+        .isEqualTo(
+            json(
+                "{\"portMappings\":[{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\"}]}"));
+    assertThat(del.get("stdin").get("args"))
+        .isEqualTo(json("{\"cni\":{\"ips\":[\"198.18.0.9\"]}}"));
+    assertThat(del.get("traceparent").asText()).isEmpty();
+  }
+
+  /** Replaces the configuration of a cache entry, keeping everything else it holds. */
+  void replaceCachedConfig(String network, String containerId, String ifName, String config)
+      throws Exception {
+    CachedAttachment entry = client.cachedAttachment(network, containerId, ifName).orElseThrow();
+    client
+        .cache()
+        .put(
+            new CachedAttachment(
+                entry.key(),
+                entry.netns(),
+                config.getBytes(StandardCharsets.UTF_8),
+                entry.cniArgs(),
+                entry.capabilityArgs(),
+                entry.result()));
+  }
+
+  /** A configuration that is neither a list nor a plugin configuration. */
+  static final String UNUSABLE = "{\"cniVersion\":\"1.0.0\",\"name\":\"alpha\"}";
+
+  @Test
+  void detachReadsACachedSinglePluginConfigurationAsGosLibcniWritesIt() throws Exception {
+    write("10-alpha.conflist", recorders("alpha", "1.0.0", "\"tag\":\"a-v1\""));
+    open();
+    AttachedNetworks attached = networking.attach(AttachRequest.builder("c1", "/x").build());
+    // what libcni's AddNetwork caches for a .conf: the plugin configuration itself
+    replaceCachedConfig(
+        "alpha",
+        "c1",
+        "eth0",
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"alpha\",\"type\":\"recorder\",\"recordTo\":\""
+            + log
+            + "\",\"tag\":\"single\"}");
+    write("10-alpha.conflist", recorders("alpha", "1.0.0", "\"tag\":\"a-v2\""));
+    networking.configs().reload();
+    Files.delete(log);
+
+    networking.detach(attached);
+
+    assertThat(described()).containsExactly("DEL alpha eth0 single");
+    assertThat(client.cachedAttachments(Optional.of("c1"))).isEmpty();
+  }
+
+  @Test
+  void aCachedConfigurationThatCannotBeUsedFallsBackToTheCurrentOneWithTheCachedParameters()
+      throws Exception {
+    write("10-alpha.conflist", recorders("alpha", "1.0.0", "\"tag\":\"a-v1\""));
+    write("20-beta.conflist", recorders("beta", "1.0.0", "\"tag\":\"b-v1\""));
+    open();
+    AttachedNetworks attached =
+        networking.attach(
+            AttachRequest.builder("c1", "/x")
+                .cniArg("K8S_POD_NAME", "web")
+                .defaultNetwork()
+                .network("beta")
+                .build());
+    networking.attach(AttachRequest.builder("c2", "/y").cniArg("K8S_POD_NAME", "db").build());
+    replaceCachedConfig("alpha", "c1", "eth0", UNUSABLE);
+    replaceCachedConfig("alpha", "c2", "eth0", UNUSABLE);
+    write("10-alpha.conflist", recorders("alpha", "1.0.0", "\"tag\":\"a-v2\""));
+    networking.configs().reload();
+    Files.delete(log);
+
+    networking.detach(attached);
+    assertThat(networking.detach("c2")).containsExactly(AttachmentKey.of("alpha", "c2", "eth0"));
+
+    // beta from its cache entry; alpha from the file, with the CNI_ARGS and the ADD's result
+    assertThat(described())
+        .containsExactly("DEL beta net1 b-v1", "DEL alpha eth0 a-v2", "DEL alpha eth0 a-v2");
+    List<JsonNode> calls = calls();
+    assertThat(calls.get(1).get("args").asText()).isEqualTo("K8S_POD_NAME=web");
+    assertThat(calls.get(2).get("args").asText()).isEqualTo("K8S_POD_NAME=db");
+    assertThat(calls.get(2).get("containerId").asText()).isEqualTo("c2");
+    assertThat(calls.get(2).get("netns").asText()).isEqualTo("/y");
+    assertThat(
+            calls.get(1).get("stdin").get("prevResult").get("ips").get(0).get("address").asText())
+        .isEqualTo("198.18.0.1/24");
+    assertThat(client.cachedAttachments(Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void anUnusableCachedConfigurationOfANetworkNoLongerConfiguredFailsNamingTheEntry()
+      throws Exception {
+    write("10-alpha.conflist", recorders("alpha", "1.0.0", "\"tag\":\"a\""));
+    write("20-beta.conflist", recorders("beta", "1.0.0", "\"tag\":\"b\""));
+    open();
+    AttachedNetworks attached =
+        networking.attach(
+            AttachRequest.builder("c1", "/x").defaultNetwork().network("beta").build());
+    replaceCachedConfig("beta", "c1", "net1", UNUSABLE);
+    Files.delete(netD.resolve("20-beta.conflist"));
+    networking.configs().reload();
+    Files.delete(log);
+
+    assertThatThrownBy(() -> networking.detach(attached))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("network \"beta\"")
+        .hasMessageContaining(
+            tmp.resolve("cache").resolve("results").resolve("beta-c1-net1").toString());
+
+    // the other network was still torn down; the entry is kept for whoever can read it
+    assertThat(described()).containsExactly("DEL alpha eth0 a");
+    assertThat(client.cachedAttachments(Optional.of("c1")))
+        .extracting(c -> c.key().networkName())
+        .containsExactly("beta");
+  }
+
+  @Test
   void detachTriesEveryNetworkAndThrowsTheFirstFailureWithTheOthersSuppressed() throws Exception {
     write("10-alpha.conflist", recorders("alpha", "1.0.0", "\"tag\":\"a\",\"failOn\":\"DEL\""));
     write("20-beta.conflist", recorders("beta", "1.0.0", "\"tag\":\"b\""));
@@ -518,6 +671,108 @@ class ContainerNetworkingTest {
     assertThat(client.cachedAttachments(Optional.of("c1")))
         .extracting(c -> c.key().networkName())
         .containsExactlyInAnyOrder("alpha", "gamma");
+  }
+
+  /**
+   * The system's launcher, except for a call whose configuration has {@code "launcherThrows":"VERB
+   * KIND"}: on that verb the launcher throws instead of starting the plugin, an {@link
+   * IllegalStateException} for {@code unchecked}, an {@link InterruptedException} for {@code
+   * interrupt}.
+   */
+  static final class ThrowingLauncher implements PluginLauncher {
+    private final PluginLauncher real = PluginExecutor.defaultLauncher();
+
+    @Override
+    public LaunchResult launch(LaunchRequest request) throws IOException, InterruptedException {
+      String stdin = new String(request.stdin(), StandardCharsets.UTF_8);
+      for (String kind : List.of("unchecked", "interrupt")) {
+        for (String verb : List.of("ADD", "DEL")) {
+          if (stdin.contains("\"launcherThrows\":\"" + verb + " " + kind + "\"")
+              && request.environment().contains("CNI_COMMAND=" + verb)) {
+            if (kind.equals("unchecked")) {
+              throw new IllegalStateException("launcher asked to fail " + verb);
+            }
+            throw new InterruptedException("launcher asked to interrupt " + verb);
+          }
+        }
+      }
+      return real.launch(request);
+    }
+  }
+
+  void openWithThrowingLauncher() throws Exception {
+    client =
+        CniClient.builder()
+            .pluginDirectories(List.of(PLUGINS))
+            .cacheDirectory(tmp.resolve("cache"))
+            .launcher(new ThrowingLauncher())
+            .build();
+    open();
+  }
+
+  @Test
+  void anUncheckedFailureOfOneNetworkDoesNotStopTheDetachOfTheOthers() throws Exception {
+    write("10-alpha.conflist", recorders("alpha", "1.0.0", "\"tag\":\"a\""));
+    write(
+        "20-beta.conflist",
+        recorders("beta", "1.0.0", "\"tag\":\"b\",\"launcherThrows\":\"DEL unchecked\""));
+    write("30-gamma.conflist", recorders("gamma", "1.0.0", "\"tag\":\"g\",\"failOn\":\"DEL\""));
+    openWithThrowingLauncher();
+    AttachedNetworks attached =
+        networking.attach(
+            AttachRequest.builder("c1", "/x")
+                .defaultNetwork()
+                .network("beta")
+                .network("gamma")
+                .build());
+    Files.delete(log);
+
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(() -> networking.detach(attached));
+
+    assertThat(thrown)
+        .isInstanceOf(PluginErrorException.class)
+        .hasMessageContaining("network \"gamma\"");
+    assertThat(thrown.getSuppressed())
+        .singleElement()
+        .isInstanceOf(IllegalStateException.class)
+        .satisfies(e -> assertThat(e).hasMessageContaining("launcher asked to fail DEL"));
+    // beta's plugin never started; alpha's DEL still ran
+    assertThat(described()).containsExactly("DEL gamma net2 g", "DEL alpha eth0 a");
+    assertThat(client.cachedAttachments(Optional.of("c1")))
+        .extracting(c -> c.key().networkName())
+        .containsExactlyInAnyOrder("beta", "gamma");
+  }
+
+  @Test
+  void anInterruptedDetachKeepsTheFailuresBeforeItAsSuppressed() throws Exception {
+    write(
+        "10-alpha.conflist",
+        recorders("alpha", "1.0.0", "\"tag\":\"a\",\"launcherThrows\":\"DEL interrupt\""));
+    write("20-beta.conflist", recorders("beta", "1.0.0", "\"tag\":\"b\",\"failOn\":\"DEL\""));
+    openWithThrowingLauncher();
+    AttachedNetworks attached =
+        networking.attach(
+            AttachRequest.builder("c1", "/x").defaultNetwork().network("beta").build());
+    networking.attach(AttachRequest.builder("c2", "/y").network("alpha").network("beta").build());
+    Files.delete(log);
+
+    assertThatThrownBy(() -> networking.detach(attached))
+        .isInstanceOf(InterruptedException.class)
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .isInstanceOf(PluginErrorException.class)
+                    .satisfies(s -> assertThat(s).hasMessageContaining("network \"beta\"")));
+    assertThatThrownBy(() -> networking.detach("c2"))
+        .isInstanceOf(InterruptedException.class)
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s).hasMessageContaining("network \"beta\"")));
+    assertThat(described()).containsExactly("DEL beta net1 b", "DEL beta net1 b");
   }
 
   @Test
@@ -594,7 +849,7 @@ class ContainerNetworkingTest {
     assertThat(reports.keySet()).containsExactly("alpha", "beta", "gamma", "nogc");
     assertThat(reports.get("alpha").deleted())
         .extracting(AttachmentKey::containerId)
-        .containsExactlyInAnyOrder("dead", "gone");
+        .containsExactly("dead", "gone");
     assertThat(reports.get("beta").deleted())
         .extracting(AttachmentKey::containerId)
         .containsExactly("dead");
@@ -614,9 +869,9 @@ class ContainerNetworkingTest {
                         + " "
                         + c.get("stdin").get("tag").asText())
             .collect(Collectors.toList());
-    // stale attachments get DEL with the configuration they were added with (a-v1, not a-v2)
-    assertThat(dels)
-        .containsExactlyInAnyOrder("dead alpha a-v1", "gone alpha a-v1", "dead beta b-v1");
+    // stale attachments get DEL with the configuration they were added with (a-v1, not a-v2),
+    // one container after the other, each in the reverse of its attach order
+    assertThat(dels).containsExactly("dead beta b-v1", "dead alpha a-v1", "gone alpha a-v1");
     List<JsonNode> gcs =
         calls.stream()
             .filter(c -> c.get("command").asText().equals("GC"))
@@ -633,6 +888,83 @@ class ContainerNetworkingTest {
     assertThat(client.cachedAttachments(Optional.empty()))
         .extracting(c -> c.key().containerId() + " " + c.key().networkName())
         .containsExactlyInAnyOrder("live alpha", "live beta", "gone nogc");
+  }
+
+  @Test
+  void gcDeletesEachDeadContainersNetworksInTheReverseOfItsAttachOrderThenRunsThePluginGcs()
+      throws Exception {
+    write("10-alpha.conflist", recorders("alpha", "1.1.0", "\"tag\":\"a\""));
+    write("20-beta.conflist", recorders("beta", "1.1.0", "\"tag\":\"b\""));
+    write("30-gamma.conflist", recorders("gamma", "1.1.0", "\"tag\":\"g\""));
+    open();
+    // directory order is alpha, beta, gamma; c1 was attached in another order
+    networking.attach(
+        AttachRequest.builder("c1", "/x")
+            .network("beta")
+            .network("alpha")
+            .network("gamma")
+            .build());
+    networking.attach(AttachRequest.builder("c2", "/y").network("gamma").network("beta").build());
+    Files.delete(log);
+
+    Map<String, GcReport> reports = networking.gc(List.of());
+
+    assertThat(described())
+        .containsExactly(
+            "DEL gamma net2 g",
+            "DEL alpha net1 a",
+            "DEL beta eth0 b",
+            "DEL beta net1 b",
+            "DEL gamma eth0 g",
+            "GC alpha  a",
+            "GC beta  b",
+            "GC gamma  g");
+    assertThat(reports.get("beta").deleted())
+        .containsExactly(
+            AttachmentKey.of("beta", "c1", "eth0"), AttachmentKey.of("beta", "c2", "net1"));
+    assertThat(client.cachedAttachments(Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void gcDeletesAStaleAttachmentWhoseCachedConfigurationCannotBeUsedWithTheCurrentOne()
+      throws Exception {
+    write("10-alpha.conflist", recorders("alpha", "1.1.0", "\"tag\":\"a-v1\""));
+    open();
+    networking.attach(AttachRequest.builder("dead", "/d").cniArg("K8S_POD_NAME", "p").build());
+    replaceCachedConfig("alpha", "dead", "eth0", UNUSABLE);
+    write("10-alpha.conflist", recorders("alpha", "1.1.0", "\"tag\":\"a-v2\""));
+    networking.configs().reload();
+    Files.delete(log);
+
+    GcReport report = networking.gc(List.of()).get("alpha");
+
+    assertThat(report.errors()).isEmpty();
+    assertThat(report.deleted()).containsExactly(AttachmentKey.of("alpha", "dead", "eth0"));
+    assertThat(described()).containsExactly("DEL alpha eth0 a-v2", "GC alpha  a-v2");
+    assertThat(calls().get(0).get("args").asText()).isEqualTo("K8S_POD_NAME=p");
+    assertThat(calls().get(0).get("netns").asText()).isEqualTo("/d");
+    assertThat(client.cachedAttachments(Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void anInterruptedGcKeepsTheFailuresBeforeItAsSuppressed() throws Exception {
+    write("10-alpha.conflist", recorders("alpha", "1.1.0", "\"tag\":\"a\",\"failOn\":\"DEL\""));
+    write(
+        "20-beta.conflist",
+        recorders("beta", "1.1.0", "\"tag\":\"b\",\"launcherThrows\":\"DEL interrupt\""));
+    openWithThrowingLauncher();
+    networking.attach(AttachRequest.builder("dead", "/d").network("beta").network("alpha").build());
+    Files.delete(log);
+
+    assertThatThrownBy(() -> networking.gc(List.of()))
+        .isInstanceOf(InterruptedException.class)
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .isInstanceOf(PluginErrorException.class)
+                    .satisfies(s -> assertThat(s).hasMessageContaining("network \"alpha\"")));
+    assertThat(described()).containsExactly("DEL alpha net1 a");
   }
 
   @Test
