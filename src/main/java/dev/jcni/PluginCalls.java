@@ -382,7 +382,12 @@ final class PluginCalls {
           process = null; // the executor owns it now
           lastRan = located;
           return executor.execute(
-              located, invocation, options.withDeadline(deadline), callDeadline, owned, prepareNext);
+              located,
+              invocation,
+              options.withDeadline(deadline),
+              callDeadline,
+              owned,
+              prepareNext);
         } finally {
           if (admission != null) {
             admission.release();

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * something, and no verb may print a CNI error object while exiting with 0. libcni would go on to
  * decode such an error object as a result (an empty one, for a 1.0 configuration) and report
  * success; jcni reports a {@link PluginProtocolException} that carries the decoded error, because
- * a plugin that describes a failure has not succeeded. Decoding an ADD result is left to the caller, which throws {@link
- * PluginProtocolException} itself when the result does not decode.
+ * a plugin that describes a failure has not succeeded. Decoding an ADD result is left to the
+ * caller, which throws {@link PluginProtocolException} itself when the result does not decode.
  *
  * <p>A start refused with "text file busy" (the plugin file is being written) is retried with a
  * fresh process after a short pause that doubles each time, within the deadline; when the retries
