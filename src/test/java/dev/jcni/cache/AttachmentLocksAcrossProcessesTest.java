@@ -3,13 +3,10 @@ package dev.jcni.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcni.CacheException;
 import dev.jcni.CacheException.Reason;
+import dev.jcni.ChildJvm;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -25,14 +22,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The file lock between processes: a child JVM ({@link LockHolderProcess}) and this one share a
@@ -70,9 +64,9 @@ class AttachmentLocksAcrossProcessesTest {
     Child(String... args) throws IOException {
       stderr = Files.createTempFile(dir, "child", ".stderr");
       List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add(ChildJvm.java());
       command.add("-cp");
-      command.add(classPath());
+      command.add(ChildJvm.classPath(LockHolderProcess.class, AttachmentLocks.class));
       command.add(LockHolderProcess.class.getName());
       command.add(dir.resolve("cache").toString());
       command.addAll(List.of(args));
@@ -123,27 +117,6 @@ class AttachmentLocksAcrossProcessesTest {
     }
   }
 
-  /** This module's classes, the test classes and the libraries they use. */
-  private static String classPath() {
-    return Stream.of(
-            LockHolderProcess.class,
-            AttachmentLocks.class,
-            ObjectMapper.class,
-            JsonFactory.class,
-            JsonAutoDetect.class,
-            LoggerFactory.class)
-        .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
-        .map(
-            url -> {
-              try {
-                return Path.of(url.toURI()).toString();
-              } catch (java.net.URISyntaxException e) {
-                throw new IllegalStateException(e);
-              }
-            })
-        .distinct()
-        .collect(Collectors.joining(File.pathSeparator));
-  }
 
   private static void assertTimesOut(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     assertThatThrownBy(call)

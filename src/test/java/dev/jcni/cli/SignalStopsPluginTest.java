@@ -2,24 +2,17 @@ package dev.jcni.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.jna.Native;
-import java.io.File;
-import java.net.URISyntaxException;
+import dev.jcni.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A signal that ends the {@code jcni} process (Ctrl-C here) while a plugin runs: the plugin
@@ -176,9 +169,9 @@ class SignalStopsPluginTest {
   /** {@code jcni ARGS} as a process of its own, with its output in {@code jcni.out}. */
   private ProcessBuilder jcni(Path conf, Path plugins, String... args) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildJvm.java());
     command.add("-cp");
-    command.add(classPath());
+    command.add(ChildJvm.classPath(Main.class));
     command.add(Main.class.getName());
     command.addAll(List.of(args));
     ProcessBuilder pb =
@@ -195,25 +188,4 @@ class SignalStopsPluginTest {
     return Files.exists(out) ? Files.readString(out) : "";
   }
 
-  /** The CLI's classes and the libraries they use. */
-  private static String classPath() {
-    return Stream.of(
-            Main.class,
-            ObjectMapper.class,
-            JsonFactory.class,
-            JsonAutoDetect.class,
-            LoggerFactory.class,
-            Native.class)
-        .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
-        .map(
-            url -> {
-              try {
-                return Path.of(url.toURI()).toString();
-              } catch (URISyntaxException e) {
-                throw new IllegalStateException(e);
-              }
-            })
-        .distinct()
-        .collect(Collectors.joining(File.pathSeparator));
-  }
 }

@@ -2,23 +2,16 @@ package dev.jcni.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
-import java.net.URISyntaxException;
+import dev.jcni.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A JVM started in the C locale (as systemd starts services) reads file names with non-ASCII bytes
@@ -48,9 +41,9 @@ class NonAsciiFileNamesInTheCLocaleTest {
 
     Path stderr = dir.resolve("child.stderr");
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildJvm.java());
     command.add("-cp");
-    command.add(classPath());
+    command.add(ChildJvm.classPath(CLocaleConfigProcess.class, NetworkConfigs.class));
     command.add(CLocaleConfigProcess.class.getName());
     command.add(netD.toString());
     command.add("10-");
@@ -71,25 +64,4 @@ class NonAsciiFileNamesInTheCLocaleTest {
             "reload stale=true problems=2 heard=1");
   }
 
-  /** This module's classes, the test classes and the libraries they use. */
-  private static String classPath() {
-    return Stream.of(
-            CLocaleConfigProcess.class,
-            NetworkConfigs.class,
-            ObjectMapper.class,
-            JsonFactory.class,
-            JsonAutoDetect.class,
-            LoggerFactory.class)
-        .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
-        .map(
-            url -> {
-              try {
-                return Path.of(url.toURI()).toString();
-              } catch (URISyntaxException e) {
-                throw new IllegalStateException(e);
-              }
-            })
-        .distinct()
-        .collect(Collectors.joining(File.pathSeparator));
-  }
 }
