@@ -23,28 +23,36 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalStopsPluginTest {
   @TempDir Path tmp;
 
-  @Test
-  void aSignalToJcniStopsTheRunningPluginBeforeJcniExits() throws Exception {
-    Path plugins = Files.createDirectories(tmp.resolve("plugins"));
-    Path pidFile = tmp.resolve("plugin.pid");
+  /**
+   * Network "slow" in {@code net.d/}: one plugin that records its pid as a file of {@code pids/}
+   * (the CLI passes plugins no variable of the test's) and then sleeps far past the test.
+   */
+  private void writeSlowNetwork(Path conf, Path plugins, Path pids) throws Exception {
     Path plugin = plugins.resolve("slow");
     Files.writeString(
         plugin,
         "#!/bin/sh\n"
             + "cat > /dev/null\n"
             + "echo $$ > '"
-            + pidFile
-            + ".tmp' && mv '"
-            + pidFile
-            + ".tmp' '"
-            + pidFile
-            + "'\n"
+            + pids
+            + "/.'$$ && mv '"
+            + pids
+            + "/.'$$ '"
+            + pids
+            + "/'$$\n"
             + "exec sleep 1000\n");
     assertThat(plugin.toFile().setExecutable(true, false)).isTrue();
-    Path conf = Files.createDirectories(tmp.resolve("net.d"));
     Files.writeString(
         conf.resolve("10-slow.conflist"),
         "{\"cniVersion\":\"1.0.0\",\"name\":\"slow\",\"plugins\":[{\"type\":\"slow\"}]}");
+  }
+
+  @Test
+  void aSignalToJcniStopsTheRunningPluginBeforeJcniExits() throws Exception {
+    Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+    Path pids = Files.createDirectories(tmp.resolve("pids"));
+    Path conf = Files.createDirectories(tmp.resolve("net.d"));
+    writeSlowNetwork(conf, plugins, pids);
 
     ProcessBuilder pb =
         jcni(
@@ -59,11 +67,13 @@ class SignalStopsPluginTest {
     long pid = -1;
     try {
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.exists(pidFile) && System.nanoTime() < until && jcni.isAlive()) {
+      List<Long> started = List.of();
+      while (started.isEmpty() && System.nanoTime() < until && jcni.isAlive()) {
         Thread.sleep(20);
+        started = pidsIn(pids);
       }
-      assertThat(pidFile).as("the plugin started; jcni said: %s", output()).exists();
-      pid = Long.parseLong(Files.readString(pidFile).trim());
+      assertThat(started).as("the plugin started; jcni said: %s", output()).hasSize(1);
+      pid = started.get(0);
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(true);
 
       interrupt(jcni);
@@ -84,24 +94,8 @@ class SignalStopsPluginTest {
   void aSignalToJcniRunningBenchOnThreadsStopsEveryWorkersPlugin() throws Exception {
     Path plugins = Files.createDirectories(tmp.resolve("plugins"));
     Path pids = Files.createDirectories(tmp.resolve("pids"));
-    Path plugin = plugins.resolve("slow");
-    Files.writeString(
-        plugin,
-        "#!/bin/sh\n"
-            + "cat > /dev/null\n"
-            + "echo $$ > '"
-            + pids
-            + "/.'$$ && mv '"
-            + pids
-            + "/.'$$ '"
-            + pids
-            + "/'$$\n"
-            + "exec sleep 1000\n");
-    assertThat(plugin.toFile().setExecutable(true, false)).isTrue();
     Path conf = Files.createDirectories(tmp.resolve("net.d"));
-    Files.writeString(
-        conf.resolve("10-slow.conflist"),
-        "{\"cniVersion\":\"1.0.0\",\"name\":\"slow\",\"plugins\":[{\"type\":\"slow\"}]}");
+    writeSlowNetwork(conf, plugins, pids);
     Process jcni =
         jcni(conf, plugins, "bench", "--net", "slow", "--n", "10", "--threads", "2").start();
     List<Long> started = List.of();
