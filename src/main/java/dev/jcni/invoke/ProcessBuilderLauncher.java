@@ -1,10 +1,10 @@
 package dev.jcni.invoke;
 
+import dev.jcni.internal.linux.ProcStat;
 import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.invoke.LaunchResult.Ending;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -422,16 +422,8 @@ public final class ProcessBuilderLauncher implements PluginLauncher {
     if (!h.isAlive()) {
       return false;
     }
-    String stat;
-    try {
-      stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
-    } catch (IOException | RuntimeException e) {
-      // gone since isAlive(), or no /proc on this system: trust isAlive()
-      return h.isAlive();
-    }
-    // "pid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
-    int close = stat.lastIndexOf(')');
-    return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+    // unreadable (gone since isAlive(), or no /proc on this system): trust isAlive()
+    return ProcStat.of(h.pid()).map(s -> !s.isZombie()).orElseGet(h::isAlive);
   }
 
   /** SIGKILL at once to the plugin and its descendants. */

@@ -3,6 +3,7 @@ package dev.jcni.invoke;
 import com.sun.jna.Pointer;
 import dev.jcni.internal.linux.NativeBuffer;
 import dev.jcni.internal.linux.NativeCallException;
+import dev.jcni.internal.linux.ProcStat;
 import dev.jcni.internal.linux.Spawn;
 import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.invoke.LaunchResult.Ending;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -391,35 +393,10 @@ final class SpawnedPlugin implements AutoCloseable {
    */
   private boolean signal(int signal) throws NativeCallException {
     boolean sent = Spawn.kill(-pid, signal);
-    if (!reaped && processGroup(pid) != pid) {
+    if (!reaped && ProcStat.of(pid).map(s -> s.processGroup().orElse(-1)).orElse(-1L) != pid) {
       sent |= Spawn.kill(pid, signal);
     }
     return sent;
-  }
-
-  /** The process group of {@code pid} from {@code /proc}, or -1 when it cannot be read. */
-  private static int processGroup(int pid) {
-    String stat;
-    try {
-      stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      return -1;
-    }
-    String[] fields = statFieldsAfterName(stat);
-    try {
-      return fields.length >= 3 ? Integer.parseInt(fields[2]) : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  /**
-   * The fields of a {@code /proc/PID/stat} line after the command name ({@code pid (comm) S ppid
-   * pgrp ...}: comm may hold anything, so they follow its last ')'), at least the first four.
-   */
-  private static String[] statFieldsAfterName(String stat) {
-    int close = stat.lastIndexOf(')');
-    return close < 0 ? new String[0] : stat.substring(close + 1).trim().split(" ", 4);
   }
 
   /**
@@ -440,16 +417,11 @@ final class SpawnedPlugin implements AutoCloseable {
         if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
           continue;
         }
-        String stat;
-        try {
-          stat = Files.readString(proc.resolve("stat"), StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-          continue; // exited meanwhile
-        }
-        String[] fields = statFieldsAfterName(stat);
-        if (fields.length >= 3
-            && !fields[0].equals("Z")
-            && fields[2].equals(Integer.toString(pid))) {
+        // unreadable: exited meanwhile
+        Optional<ProcStat> stat = ProcStat.read(proc.resolve("stat"));
+        if (stat.isPresent()
+            && !stat.get().isZombie()
+            && stat.get().processGroup().orElse(-1) == pid) {
           return true;
         }
       }

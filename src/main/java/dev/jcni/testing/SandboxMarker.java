@@ -1,5 +1,6 @@
 package dev.jcni.testing;
 
+import dev.jcni.internal.linux.ProcStat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -260,24 +261,7 @@ record SandboxMarker(
    * empty when it cannot be read.
    */
   static OptionalLong startTicks(Path stat) {
-    String text;
-    try {
-      text = Files.readString(stat, StandardCharsets.ISO_8859_1); // any byte may be in the command
-    } catch (IOException e) {
-      return OptionalLong.empty();
-    }
-    // "PID (COMMAND) STATE ...": the command may hold spaces and parentheses, so count after the
-    // last ')'; the field after it is field 3
-    int end = text.lastIndexOf(')');
-    if (end < 0 || end + 2 > text.length()) {
-      return OptionalLong.empty();
-    }
-    String[] fields = text.substring(end + 2).split(" ");
-    try {
-      return OptionalLong.of(Long.parseLong(fields[22 - 3]));
-    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-      return OptionalLong.empty();
-    }
+    return ProcStat.read(stat).map(ProcStat::startTicks).orElse(OptionalLong.empty());
   }
 
   private static long inode(Path namespace) throws IOException {
