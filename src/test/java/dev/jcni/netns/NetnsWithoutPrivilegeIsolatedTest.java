@@ -73,7 +73,7 @@ class NetnsWithoutPrivilegeIsolatedTest {
       assertThat(lines.get("delete")[3])
           .startsWith(
               "cannot delete network namespace /run/netns/jcni-kept: "
-                  + "umount2(\"/run/netns/jcni-kept\", MNT_DETACH): ")
+                  + "umount2(\"/run/netns/jcni-kept\", MNT_DETACH|UMOUNT_NOFOLLOW): ")
           .endsWith(" (EPERM); network namespaces need root or CAP_SYS_ADMIN");
     }
   }

@@ -2,12 +2,14 @@ package dev.jcni.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.jcni.NetnsException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -261,6 +263,24 @@ class NetworkNamespaceIsolatedTest {
   }
 
   @Test
+  void deleteOfASymbolicLinkRemovesTheLinkAndLeavesTheMountItPointsToAlone(@TempDir Path dir)
+      throws Exception {
+    Path root = Files.createDirectories(dir.resolve("netns"));
+    Path target = Files.createDirectories(dir.resolve("somebody-elses-mount"));
+    Shell.ok("mount", "-t", "tmpfs", "jcni-victim", target.toString());
+    try {
+      Files.createSymbolicLink(root.resolve("jcni-link"), target);
+      NetworkNamespace.delete(root, "jcni-link");
+      assertThat(root.resolve("jcni-link")).doesNotExist();
+      assertThat(MountInfo.at(target)).as("the mount the link pointed to").hasSize(1);
+    } finally {
+      if (!MountInfo.at(target).isEmpty()) {
+        Shell.ok("umount", target.toString());
+      }
+    }
+  }
+
+  @Test
   void createUnderAnotherRootMakesThatRootASharedMountPoint(@TempDir Path dir) throws Exception {
     Path root = dir.resolve("netns");
     try {
@@ -317,6 +337,20 @@ class NetworkNamespaceIsolatedTest {
     assertThatThrownBy(() -> NetworkNamespace.open(dir.resolve("missing")))
         .isInstanceOfSatisfying(NetnsException.class, e -> assertThat(e.isNotFound()).isTrue())
         .hasMessageContaining("ENOENT");
+  }
+
+  @Test
+  void openOfAFifoFailsAtOnceInsteadOfWaitingForAWriter(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("fifo");
+    Shell.ok("mkfifo", fifo.toString());
+    // without O_NONBLOCK, open(2) of a FIFO waits until someone opens it for writing: for ever
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () ->
+            assertThatThrownBy(() -> NetworkNamespace.open(fifo))
+                .isInstanceOf(NetnsException.class)
+                .hasMessageContaining("cannot open network namespace " + fifo)
+                .hasMessageContaining("not a namespace"));
   }
 
   @Test

@@ -46,11 +46,13 @@ public final class LibC {
   public static final int EINVAL = 22;
 
   private static final int O_RDONLY = 0;
+  private static final int O_NONBLOCK = 0x800;
   private static final int O_CLOEXEC = 0x80000;
   private static final long MS_BIND = 0x1000;
   private static final long MS_REC = 0x4000;
   private static final long MS_SHARED = 1L << 20;
   private static final int MNT_DETACH = 2;
+  private static final int UMOUNT_NOFOLLOW = 8;
   private static final long NS_GET_NSTYPE = 0xb703; // _IO(0xb7, 0x3), linux/nsfs.h
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -198,26 +200,31 @@ public final class LibC {
   }
 
   /**
-   * Detaches the mount at {@code target} ({@code umount --lazy}).
+   * Detaches the mount at {@code target} ({@code umount --lazy}). A symbolic link at {@code target}
+   * is not followed ({@code UMOUNT_NOFOLLOW}): whoever put it there cannot make this unmount what it
+   * points to; the link itself is not a mount point ({@code EINVAL}).
    *
    * @param target a mount point
    * @throws NativeCallException if the unmount fails ({@code EINVAL} when {@code target} is not a mount
    *     point, {@code ENOENT} when it does not exist)
    */
   public static void detach(Path target) throws NativeCallException {
-    check(Calls.umount2(cString(target), MNT_DETACH), "umount2(\"" + target + "\", MNT_DETACH)");
+    check(
+        Calls.umount2(cString(target), MNT_DETACH | UMOUNT_NOFOLLOW),
+        "umount2(\"" + target + "\", MNT_DETACH|UMOUNT_NOFOLLOW)");
   }
 
   /**
-   * Opens {@code path} read-only, close-on-exec.
+   * Opens {@code path} read-only, close-on-exec and without blocking: a FIFO put where a namespace
+   * file was expected fails the namespace check at once instead of waiting for a writer.
    *
    * @param path the file to open
    * @return the new file descriptor
    * @throws NativeCallException if the open fails
    */
   public static int openReadOnly(Path path) throws NativeCallException {
-    int fd = Calls.open(cString(path), O_RDONLY | O_CLOEXEC);
-    check(fd, "open(\"" + path + "\", O_RDONLY|O_CLOEXEC)");
+    int fd = Calls.open(cString(path), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    check(fd, "open(\"" + path + "\", O_RDONLY|O_CLOEXEC|O_NONBLOCK)");
     return fd;
   }
 
