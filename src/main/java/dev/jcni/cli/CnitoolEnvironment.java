@@ -12,6 +12,7 @@ import dev.jcni.invoke.PluginPath;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -199,7 +200,8 @@ final class CnitoolEnvironment {
    * @return the container id
    */
   String containerId(String netns) {
-    return call.option(CONTAINER_ID.name()).orElseGet(() -> containerIdFor(netns));
+    return call.option(CONTAINER_ID.name())
+        .orElseGet(() -> containerIdFor(netns, workingDirectory(call.environment())));
   }
 
   /**
@@ -263,17 +265,52 @@ final class CnitoolEnvironment {
   }
 
   /**
-   * The absolute, lexically cleaned form of a network namespace path, as Go's {@code filepath.Abs}
-   * makes it: relative paths are resolved against the working directory, {@code .} and {@code ..}
-   * are removed.
+   * The absolute, lexically cleaned form of a network namespace path, as cnitool makes it.
    *
-   * @param netns the path as given
+   * @param netns the path as given on the command line
    * @return the absolute path
    * @throws UsageException when the path is not a valid path
    */
-  static String absoluteNetns(String netns) {
+  String absoluteNetns(String netns) {
+    return absoluteNetns(netns, workingDirectory(call.environment()));
+  }
+
+  /**
+   * The working directory as Go's {@code os.Getwd} reports it, which cnitool resolves a relative
+   * netns against: {@code $PWD} when it is an absolute path naming the same directory as the
+   * process's working directory (the path a shell reached it by, symbolic links included), else
+   * the process's working directory.
+   *
+   * @param environment the environment jcni was started with
+   * @return an absolute path
+   */
+  static Path workingDirectory(Map<String, String> environment) {
+    Path process = Path.of("").toAbsolutePath();
+    String pwd = environment.get("PWD");
+    if (pwd == null || !pwd.startsWith("/")) {
+      return process;
+    }
     try {
-      return Path.of(netns).toAbsolutePath().normalize().toString();
+      Path logical = Path.of(pwd);
+      return Files.isSameFile(logical, process) ? logical : process;
+    } catch (IOException | InvalidPathException e) {
+      return process; // a $PWD that cannot be looked at is not the working directory
+    }
+  }
+
+  /**
+   * The absolute, lexically cleaned form of a network namespace path, as Go's {@code
+   * filepath.Abs} makes it: a relative path is resolved against the working directory, then
+   * {@code .}, {@code ..} and repeated separators are removed.
+   *
+   * @param netns the path as given
+   * @param workingDirectory the absolute working directory ({@link #workingDirectory(Map)})
+   * @return the absolute path
+   * @throws UsageException when the path is not a valid path
+   */
+  static String absoluteNetns(String netns, Path workingDirectory) {
+    try {
+      return workingDirectory.resolve(netns).normalize().toString();
     } catch (InvalidPathException e) {
       throw new UsageException("invalid netns path: " + e.getMessage());
     }
@@ -284,14 +321,15 @@ final class CnitoolEnvironment {
    * hex of the first 10 bytes of the SHA-512 of the absolute path's UTF-8 bytes.
    *
    * @param netns the path as given (made absolute first)
+   * @param workingDirectory the absolute working directory a relative path is resolved against
    * @return for example {@code cnitool-705c6e61e3b30c99ec77} for {@code /var/run/netns/cniref-c1}
    */
-  static String containerIdFor(String netns) {
+  static String containerIdFor(String netns, Path workingDirectory) {
     byte[] digest;
     try {
       digest =
           MessageDigest.getInstance("SHA-512")
-              .digest(absoluteNetns(netns).getBytes(StandardCharsets.UTF_8));
+              .digest(absoluteNetns(netns, workingDirectory).getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK provides SHA-512", e);
     }
