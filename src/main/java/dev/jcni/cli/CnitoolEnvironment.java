@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.Attachment;
 import dev.jcni.cache.AttachmentKey;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.invoke.ExecOptions;
 import dev.jcni.invoke.PrivilegeProfile;
 import dev.jcni.invoke.PluginPath;
@@ -351,9 +352,9 @@ final class CnitoolEnvironment {
       int eq = pair.indexOf('=');
       if (eq <= 0 || eq == pair.length() - 1 || pair.indexOf('=', eq + 1) >= 0) {
         throw new UsageException(
-            "invalid CNI_ARGS pair \""
-                + pair
-                + "\": expected KEY=VALUE with a non-empty key and value and one '=', pairs"
+            "invalid CNI_ARGS pair "
+                + UntrustedText.quote(pair)
+                + ": expected KEY=VALUE with a non-empty key and value and one '=', pairs"
                 + " separated by ';'");
       }
       pairs.add(Map.entry(pair.substring(0, eq), pair.substring(eq + 1)));

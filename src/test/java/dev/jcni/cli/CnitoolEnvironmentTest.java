@@ -139,6 +139,16 @@ class CnitoolEnvironmentTest {
   }
 
   @Test
+  void quotesTheMalformedPairUnambiguously() {
+    // checked with the reference cnitool, libcni 1.1.2: CNI_ARGS='A"b<TAB>c' gives
+    // invalid CNI_ARGS pair "A\"b\tc"
+    assertThatThrownBy(() -> CnitoolEnvironment.parseCniArgs("A\"b\tc"))
+        .hasMessageStartingWith("invalid CNI_ARGS pair \"A\\\"b\\tc\": ");
+    assertThatThrownBy(() -> CnitoolEnvironment.parseCniArgs("A=1;\u00e9"))
+        .hasMessageStartingWith("invalid CNI_ARGS pair \"\u00e9\": ");
+  }
+
+  @Test
   void unsetOrEmptyCniArgsMeansNoPairs() {
     assertThat(env(Map.of()).cniArgs()).isEmpty();
     assertThat(env(Map.of("CNI_ARGS", "")).cniArgs()).isEmpty();
