@@ -208,7 +208,9 @@ final class CnitoolEnvironment {
   /**
    * The attachment of one operation command, as cnitool builds its {@code RuntimeConf}: the
    * absolute netns path, the container id, the interface name, {@code CNI_ARGS} and {@code
-   * CAP_ARGS}.
+   * CAP_ARGS}. The values are read in cnitool's order ({@code CAP_ARGS}, {@code CNI_ARGS}, the
+   * interface name, the netns), so that of several malformed values the one cnitool names is
+   * reported.
    *
    * @param netns the network namespace path as given on the command line
    * @return the attachment
@@ -216,13 +218,15 @@ final class CnitoolEnvironment {
    *     libcni's rules
    */
   Attachment attachment(String netns) {
+    ObjectNode capabilityArgs = capabilityArgs();
+    List<Map.Entry<String, String>> cniArgs = cniArgs();
+    String ifName = ifName();
     String absolute = absoluteNetns(netns);
     String containerId = containerId(netns);
-    String ifName = ifName();
     checkIdentity(containerId, ifName);
     Attachment.Builder builder =
-        Attachment.builder(containerId, ifName).netns(absolute).capabilityArgs(capabilityArgs());
-    for (Map.Entry<String, String> pair : cniArgs()) {
+        Attachment.builder(containerId, ifName).netns(absolute).capabilityArgs(capabilityArgs);
+    for (Map.Entry<String, String> pair : cniArgs) {
       builder.cniArg(pair.getKey(), pair.getValue());
     }
     return builder.build();
@@ -236,8 +240,8 @@ final class CnitoolEnvironment {
    * @throws UsageException when a value is malformed
    */
   void checkAttachmentVariables() {
-    cniArgs();
     capabilityArgs();
+    cniArgs();
     String ifName = ifName();
     try {
       AttachmentKey.of("n", "c", ifName);
