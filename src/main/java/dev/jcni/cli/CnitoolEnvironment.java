@@ -177,10 +177,13 @@ final class CnitoolEnvironment {
 
   /**
    * The default execution options, with the {@code --timeout} deadline when given and the
-   * least-privilege profile with {@code --least-privilege}.
+   * least-privilege profile with {@code --least-privilege}. Plugins inherit jcni's whole
+   * environment, as cnitool's plugins inherit cnitool's (libcni passes {@code os.Environ()} on):
+   * the operator who runs the tool from a shell sets what the plugins read, such as a plugin's
+   * own log or debug variable.
    */
   ExecOptions execOptions() {
-    ExecOptions.Builder options = ExecOptions.defaults().toBuilder();
+    ExecOptions.Builder options = ExecOptions.defaults().toBuilder().inheritEnvironment(true);
     timeout().ifPresent(options::deadline);
     if (call.flag(LEAST_PRIVILEGE.name())) {
       options.privilegeProfile(PrivilegeProfile.leastPrivilege());
