@@ -132,9 +132,17 @@ final class Cli {
     Command command = longestMatch(words);
     if (command == null) {
       if (words.isEmpty() || isGroup(words)) {
-        // "jcni" or "jcni conf": the overview; without --help the command is incomplete
-        printOverview(words);
-        return options.containsKey("help") ? ExitCode.OK : ExitCode.USAGE;
+        // "jcni" or "jcni conf": the overview; without --help the command is incomplete, a usage
+        // error whose text goes to stderr (as cnitool's usage does), keeping stdout for output
+        boolean help = options.containsKey("help");
+        if (!help && options.containsKey("json")) {
+          throw new UsageException(
+              words.isEmpty()
+                  ? "missing command"
+                  : "incomplete command \"" + String.join(" ", words) + "\"");
+        }
+        printOverview(words, help ? out : err);
+        return help ? ExitCode.OK : ExitCode.USAGE;
       }
       throw new UsageException("unknown command \"" + String.join(" ", words) + "\"");
     }
@@ -197,39 +205,39 @@ final class Cli {
             c -> c.words().size() > words.size() && c.words().subList(0, words.size()).equals(words));
   }
 
-  private void printOverview(List<String> prefix) {
-    out.println("Usage: jcni [OPTIONS] COMMAND [ARGS]");
-    out.println();
-    out.println("jcni drives Container Network Interface plugins: a Java equivalent of cnitool.");
-    out.println();
-    out.println("Commands:");
+  private void printOverview(List<String> prefix, PrintStream to) {
+    to.println("Usage: jcni [OPTIONS] COMMAND [ARGS]");
+    to.println();
+    to.println("jcni drives Container Network Interface plugins: a Java equivalent of cnitool.");
+    to.println();
+    to.println("Commands:");
     for (Command c : commands) {
       if (c.words().size() >= prefix.size() && c.words().subList(0, prefix.size()).equals(prefix)) {
-        out.printf("  %-24s %s%n", String.join(" ", c.words()), c.summary());
+        to.printf("  %-24s %s%n", String.join(" ", c.words()), c.summary());
       }
     }
-    out.println();
-    printOptions("Global options:", GLOBAL_OPTIONS);
-    out.println();
-    out.println("Exit codes: 0 success, 1 plugin or operation failure, 2 usage error,");
-    out.println("            3 configuration error, 4 timeout.");
-    out.println("Run 'jcni COMMAND --help' for a command's arguments and options.");
+    to.println();
+    printOptions(to, "Global options:", GLOBAL_OPTIONS);
+    to.println();
+    to.println("Exit codes: 0 success, 1 plugin or operation failure, 2 usage error,");
+    to.println("            3 configuration error, 4 timeout.");
+    to.println("Run 'jcni COMMAND --help' for a command's arguments and options.");
   }
 
   private void printHelp(Command command) {
     out.println("Usage: jcni " + String.join(" ", command.words()) + " " + command.usage());
     out.println();
     if (!command.options().isEmpty()) {
-      printOptions("Options:", command.options());
+      printOptions(out, "Options:", command.options());
       out.println();
     }
-    printOptions("Global options:", GLOBAL_OPTIONS);
+    printOptions(out, "Global options:", GLOBAL_OPTIONS);
   }
 
-  private void printOptions(String title, List<Option> options) {
-    out.println(title);
+  private void printOptions(PrintStream to, String title, List<Option> options) {
+    to.println(title);
     for (Option o : options) {
-      out.printf("  %-24s %s%n", o.synopsis(), o.help());
+      to.printf("  %-24s %s%n", o.synopsis(), o.help());
     }
   }
 

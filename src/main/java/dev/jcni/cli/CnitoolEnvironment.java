@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.Attachment;
 import dev.jcni.cache.AttachmentKey;
 import dev.jcni.internal.json.Json;
+import dev.jcni.internal.text.UntrustedText;
 import dev.jcni.invoke.ExecOptions;
 import dev.jcni.invoke.PrivilegeProfile;
 import dev.jcni.invoke.PluginPath;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -175,10 +177,13 @@ final class CnitoolEnvironment {
 
   /**
    * The default execution options, with the {@code --timeout} deadline when given and the
-   * least-privilege profile with {@code --least-privilege}.
+   * least-privilege profile with {@code --least-privilege}. Plugins inherit jcni's whole
+   * environment, as cnitool's plugins inherit cnitool's (libcni passes {@code os.Environ()} on):
+   * the operator who runs the tool from a shell sets what the plugins read, such as a plugin's
+   * own log or debug variable.
    */
   ExecOptions execOptions() {
-    ExecOptions.Builder options = ExecOptions.defaults().toBuilder();
+    ExecOptions.Builder options = ExecOptions.defaults().toBuilder().inheritEnvironment(true);
     timeout().ifPresent(options::deadline);
     if (call.flag(LEAST_PRIVILEGE.name())) {
       options.privilegeProfile(PrivilegeProfile.leastPrivilege());
@@ -199,13 +204,16 @@ final class CnitoolEnvironment {
    * @return the container id
    */
   String containerId(String netns) {
-    return call.option(CONTAINER_ID.name()).orElseGet(() -> containerIdFor(netns));
+    return call.option(CONTAINER_ID.name())
+        .orElseGet(() -> containerIdFor(netns, workingDirectory(call.environment())));
   }
 
   /**
    * The attachment of one operation command, as cnitool builds its {@code RuntimeConf}: the
    * absolute netns path, the container id, the interface name, {@code CNI_ARGS} and {@code
-   * CAP_ARGS}.
+   * CAP_ARGS}. The values are read in cnitool's order ({@code CAP_ARGS}, {@code CNI_ARGS}, the
+   * interface name, the netns), so that of several malformed values the one cnitool names is
+   * reported.
    *
    * @param netns the network namespace path as given on the command line
    * @return the attachment
@@ -213,13 +221,15 @@ final class CnitoolEnvironment {
    *     libcni's rules
    */
   Attachment attachment(String netns) {
+    ObjectNode capabilityArgs = capabilityArgs();
+    List<Map.Entry<String, String>> cniArgs = cniArgs();
+    String ifName = ifName();
     String absolute = absoluteNetns(netns);
     String containerId = containerId(netns);
-    String ifName = ifName();
     checkIdentity(containerId, ifName);
     Attachment.Builder builder =
-        Attachment.builder(containerId, ifName).netns(absolute).capabilityArgs(capabilityArgs());
-    for (Map.Entry<String, String> pair : cniArgs()) {
+        Attachment.builder(containerId, ifName).netns(absolute).capabilityArgs(capabilityArgs);
+    for (Map.Entry<String, String> pair : cniArgs) {
       builder.cniArg(pair.getKey(), pair.getValue());
     }
     return builder.build();
@@ -233,8 +243,8 @@ final class CnitoolEnvironment {
    * @throws UsageException when a value is malformed
    */
   void checkAttachmentVariables() {
-    cniArgs();
     capabilityArgs();
+    cniArgs();
     String ifName = ifName();
     try {
       AttachmentKey.of("n", "c", ifName);
@@ -263,17 +273,52 @@ final class CnitoolEnvironment {
   }
 
   /**
-   * The absolute, lexically cleaned form of a network namespace path, as Go's {@code filepath.Abs}
-   * makes it: relative paths are resolved against the working directory, {@code .} and {@code ..}
-   * are removed.
+   * The absolute, lexically cleaned form of a network namespace path, as cnitool makes it.
    *
-   * @param netns the path as given
+   * @param netns the path as given on the command line
    * @return the absolute path
    * @throws UsageException when the path is not a valid path
    */
-  static String absoluteNetns(String netns) {
+  String absoluteNetns(String netns) {
+    return absoluteNetns(netns, workingDirectory(call.environment()));
+  }
+
+  /**
+   * The working directory as Go's {@code os.Getwd} reports it, which cnitool resolves a relative
+   * netns against: {@code $PWD} when it is an absolute path naming the same directory as the
+   * process's working directory (the path a shell reached it by, symbolic links included), else
+   * the process's working directory.
+   *
+   * @param environment the environment jcni was started with
+   * @return an absolute path
+   */
+  static Path workingDirectory(Map<String, String> environment) {
+    Path process = Path.of("").toAbsolutePath();
+    String pwd = environment.get("PWD");
+    if (pwd == null || !pwd.startsWith("/")) {
+      return process;
+    }
     try {
-      return Path.of(netns).toAbsolutePath().normalize().toString();
+      Path logical = Path.of(pwd);
+      return Files.isSameFile(logical, process) ? logical : process;
+    } catch (IOException | InvalidPathException e) {
+      return process; // a $PWD that cannot be looked at is not the working directory
+    }
+  }
+
+  /**
+   * The absolute, lexically cleaned form of a network namespace path, as Go's {@code
+   * filepath.Abs} makes it: a relative path is resolved against the working directory, then
+   * {@code .}, {@code ..} and repeated separators are removed.
+   *
+   * @param netns the path as given
+   * @param workingDirectory the absolute working directory ({@link #workingDirectory(Map)})
+   * @return the absolute path
+   * @throws UsageException when the path is not a valid path
+   */
+  static String absoluteNetns(String netns, Path workingDirectory) {
+    try {
+      return workingDirectory.resolve(netns).normalize().toString();
     } catch (InvalidPathException e) {
       throw new UsageException("invalid netns path: " + e.getMessage());
     }
@@ -284,14 +329,15 @@ final class CnitoolEnvironment {
    * hex of the first 10 bytes of the SHA-512 of the absolute path's UTF-8 bytes.
    *
    * @param netns the path as given (made absolute first)
+   * @param workingDirectory the absolute working directory a relative path is resolved against
    * @return for example {@code cnitool-705c6e61e3b30c99ec77} for {@code /var/run/netns/cniref-c1}
    */
-  static String containerIdFor(String netns) {
+  static String containerIdFor(String netns, Path workingDirectory) {
     byte[] digest;
     try {
       digest =
           MessageDigest.getInstance("SHA-512")
-              .digest(absoluteNetns(netns).getBytes(StandardCharsets.UTF_8));
+              .digest(absoluteNetns(netns, workingDirectory).getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK provides SHA-512", e);
     }
@@ -313,9 +359,9 @@ final class CnitoolEnvironment {
       int eq = pair.indexOf('=');
       if (eq <= 0 || eq == pair.length() - 1 || pair.indexOf('=', eq + 1) >= 0) {
         throw new UsageException(
-            "invalid CNI_ARGS pair \""
-                + pair
-                + "\": expected KEY=VALUE with a non-empty key and value and one '=', pairs"
+            "invalid CNI_ARGS pair "
+                + UntrustedText.quote(pair)
+                + ": expected KEY=VALUE with a non-empty key and value and one '=', pairs"
                 + " separated by ';'");
       }
       pairs.add(Map.entry(pair.substring(0, eq), pair.substring(eq + 1)));

@@ -102,8 +102,10 @@ final class OperationCommands {
     public int run(Call call) throws Exception {
       call.expectPositionals(2, 2, "NET NETNS");
       CnitoolEnvironment env = CnitoolEnvironment.of(call);
-      dev.jcni.Attachment attachment = env.attachment(call.positional(1));
+      // cnitool's order: the network first, then its variables, so that with several problems
+      // the same one is reported
       NetworkConfigList list = load(env, call.positional(0));
+      dev.jcni.Attachment attachment = env.attachment(call.positional(1));
       return operate(call, client(env), list, attachment);
     }
 
@@ -222,8 +224,8 @@ final class OperationCommands {
         valid.add(Map.entry(k.substring(0, slash), k.substring(slash + 1)));
       }
       CnitoolEnvironment env = CnitoolEnvironment.of(call);
-      env.checkAttachmentVariables();
       NetworkConfigList list = load(env, call.positional(0));
+      env.checkAttachmentVariables();
       GcReport report = client(env).gc(list, valid);
       if (report.skipped()) {
         call.err().println("jcni: network \"" + list.name() + "\" sets disableGC: nothing done");
@@ -278,8 +280,8 @@ final class OperationCommands {
     public int run(Call call) throws Exception {
       call.expectPositionals(1, 2, "NET [NETNS]");
       CnitoolEnvironment env = CnitoolEnvironment.of(call);
-      env.checkAttachmentVariables();
       NetworkConfigList list = load(env, call.positional(0));
+      env.checkAttachmentVariables();
       NetworkStatus status = client(env).status(list);
       if (status.ready()) {
         call.out().println("ready");

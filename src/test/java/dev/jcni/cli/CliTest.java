@@ -122,6 +122,22 @@ class CliTest {
   }
 
   @Test
+  void anIncompleteCommandLineWritesTheOverviewToStderrOnly() {
+    // cnitool without arguments writes its usage to stderr and nothing to stdout (checked with the
+    // reference cnitool, libcni 1.1.2); stdout is for results
+    assertThat(run(Map.of())).isEqualTo(ExitCode.USAGE);
+    assertThat(out()).isEmpty();
+    assertThat(err()).startsWith("Usage: jcni [OPTIONS] COMMAND [ARGS]").contains("conf list");
+    err.reset();
+    assertThat(run(Map.of(), "--json")).isEqualTo(ExitCode.USAGE);
+    assertThat(out()).isEmpty();
+    assertThat(err()).isEqualTo("{\"error\":\"missing command\",\"exitCode\":2}\n");
+    err.reset();
+    assertThat(run(Map.of(), "conf", "--json")).isEqualTo(ExitCode.USAGE);
+    assertThat(err()).startsWith("{\"error\":\"incomplete command \\\"conf\\\"\"");
+  }
+
+  @Test
   void helpListsCommandsAndExitCodes() {
     assertThat(run(Map.of(), "--help")).isZero();
     assertThat(out()).contains("conf list", "conf show", "add", "Exit codes", "4 timeout");
@@ -130,8 +146,9 @@ class CliTest {
     assertThat(out()).contains("conf list").doesNotContain(" add ");
     out.reset();
     assertThat(run(Map.of(), "conf")).isEqualTo(ExitCode.USAGE);
-    assertThat(out()).contains("conf show");
-    out.reset();
+    assertThat(err()).contains("conf show");
+    assertThat(out()).isEmpty();
+    err.reset();
     assertThat(run(Map.of(), "conf", "show", "-h")).isZero();
     assertThat(out()).startsWith("Usage: jcni conf show [ARGS]").contains("--dir DIR");
   }

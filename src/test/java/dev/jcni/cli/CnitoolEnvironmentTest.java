@@ -8,6 +8,7 @@ import dev.jcni.Attachment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,10 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CnitoolEnvironmentTest {
+  /** The JVM's working directory. */
+  private static final Path CWD = Path.of("").toAbsolutePath();
+
+  @TempDir Path tmp;
+
   private static CnitoolEnvironment env(Map<String, String> vars, String... options) {
     Map<String, List<String>> parsed = new LinkedHashMap<>();
     for (int i = 0; i < options.length; i += 2) {
@@ -34,21 +41,54 @@ class CnitoolEnvironmentTest {
   void derivesTheContainerIdCnitoolDerives() {
     // the pair recorded from the reference cnitool (shared/ref/README.md and the cache fixture
     // testdata/cache/libcni-1.1.2-cnitool-bridge.json), and `printf %s PATH | sha512sum`
-    assertThat(CnitoolEnvironment.containerIdFor("/var/run/netns/cniref-c1"))
+    assertThat(CnitoolEnvironment.containerIdFor("/var/run/netns/cniref-c1", CWD))
         .isEqualTo("cnitool-705c6e61e3b30c99ec77");
   }
 
   @Test
   void derivesTheContainerIdFromTheCleanedAbsolutePath() {
-    String id = CnitoolEnvironment.containerIdFor("/var/run/netns/cniref-c1");
+    String id = CnitoolEnvironment.containerIdFor("/var/run/netns/cniref-c1", CWD);
     // filepath.Abs cleans the path: the same namespace gives the same id however it is written
-    assertThat(CnitoolEnvironment.containerIdFor("/var/run//netns/./x/../cniref-c1/"))
+    assertThat(CnitoolEnvironment.containerIdFor("/var/run//netns/./x/../cniref-c1/", CWD))
         .isEqualTo(id);
-    String cwd = Path.of("").toAbsolutePath().toString();
-    assertThat(CnitoolEnvironment.containerIdFor("rel/ns"))
-        .isEqualTo(CnitoolEnvironment.containerIdFor(cwd + "/rel/ns"))
-        .isNotEqualTo(CnitoolEnvironment.containerIdFor("/rel/ns"));
-    assertThat(CnitoolEnvironment.absoluteNetns("rel/../ns")).isEqualTo(cwd + "/ns");
+    String cwd = CWD.toString();
+    assertThat(CnitoolEnvironment.containerIdFor("rel/ns", CWD))
+        .isEqualTo(CnitoolEnvironment.containerIdFor(cwd + "/rel/ns", CWD))
+        .isNotEqualTo(CnitoolEnvironment.containerIdFor("/rel/ns", CWD));
+    assertThat(CnitoolEnvironment.absoluteNetns("rel/../ns", CWD)).isEqualTo(cwd + "/ns");
+  }
+
+  @Test
+  void resolvesARelativeNetnsAgainstTheWorkingDirectoryByWhichPwdNamesIt() throws Exception {
+    // cnitool's filepath.Abs takes Go's os.Getwd, which is $PWD when that names the working
+    // directory: from a shell in /tmp/dclink (a symbolic link to /tmp/dc), `cnitool add NET relns`
+    // sends CNI_NETNS=/tmp/dclink/relns with CNI_CONTAINERID=cnitool-d2d507685373cdd92152 (checked
+    // with the reference cnitool, libcni 1.1.2, and `printf %s /tmp/dclink/relns | sha512sum`)
+    assertThat(CnitoolEnvironment.containerIdFor("relns", Path.of("/tmp/dclink")))
+        .isEqualTo("cnitool-d2d507685373cdd92152");
+    Path link = Files.createSymbolicLink(tmp.resolve("link-to-cwd"), CWD);
+    CnitoolEnvironment viaLink = env(Map.of("PWD", link.toString()));
+    assertThat(CnitoolEnvironment.workingDirectory(Map.of("PWD", link.toString())))
+        .isEqualTo(link);
+    Attachment a = viaLink.attachment("ns/c1");
+    assertThat(a.netns()).isEqualTo(link + "/ns/c1");
+    assertThat(a.containerId())
+        .isEqualTo(CnitoolEnvironment.containerIdFor(link + "/ns/c1", CWD))
+        .isNotEqualTo(CnitoolEnvironment.containerIdFor(CWD + "/ns/c1", CWD));
+    assertThat(viaLink.attachment("/var/run/netns/cniref-c1").containerId())
+        .as("an absolute netns does not depend on the working directory")
+        .isEqualTo("cnitool-705c6e61e3b30c99ec77");
+  }
+
+  @Test
+  void ignoresAPwdThatIsRelativeMissingOrAnotherDirectory() {
+    // as os.Getwd: such a $PWD is not the working directory (checked with the reference cnitool,
+    // libcni 1.1.2: PWD=/tmp or PWD=dc in /tmp/dc gives CNI_NETNS=/tmp/dc/relns)
+    for (String pwd : List.of(tmp.toString(), "/", "relative", tmp.resolve("missing").toString())) {
+      assertThat(CnitoolEnvironment.workingDirectory(Map.of("PWD", pwd))).as(pwd).isEqualTo(CWD);
+      assertThat(env(Map.of("PWD", pwd)).attachment("ns/c1").netns()).isEqualTo(CWD + "/ns/c1");
+    }
+    assertThat(CnitoolEnvironment.workingDirectory(Map.of())).isEqualTo(CWD);
   }
 
   @Test
@@ -96,6 +136,16 @@ class CnitoolEnvironmentTest {
   void namesTheMalformedPair() {
     assertThatThrownBy(() -> CnitoolEnvironment.parseCniArgs("A=1;B;C=3"))
         .hasMessageStartingWith("invalid CNI_ARGS pair \"B\"");
+  }
+
+  @Test
+  void quotesTheMalformedPairUnambiguously() {
+    // checked with the reference cnitool, libcni 1.1.2: CNI_ARGS='A"b<TAB>c' gives
+    // invalid CNI_ARGS pair "A\"b\tc"
+    assertThatThrownBy(() -> CnitoolEnvironment.parseCniArgs("A\"b\tc"))
+        .hasMessageStartingWith("invalid CNI_ARGS pair \"A\\\"b\\tc\": ");
+    assertThatThrownBy(() -> CnitoolEnvironment.parseCniArgs("A=1;\u00e9"))
+        .hasMessageStartingWith("invalid CNI_ARGS pair \"\u00e9\": ");
   }
 
   @Test

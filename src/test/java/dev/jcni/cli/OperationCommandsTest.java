@@ -177,6 +177,47 @@ class OperationCommandsTest {
   }
 
   @Test
+  void reportsTheProblemCnitoolReportsWhenThereAreSeveral() throws Exception {
+    // cnitool loads the network, then reads CAP_ARGS, CNI_ARGS and CNI_IFNAME, and stops at the
+    // first problem (checked with the reference cnitool, libcni 1.1.2):
+    //   add nonet + all three malformed -> no net configuration with name "nonet" in DIR
+    //   add NET + all three malformed   -> json: cannot unmarshal array into Go value ...
+    //   add/del NET + CNI_ARGS=bad CNI_IFNAME=a/b -> invalid CNI_ARGS pair "bad"
+    Map<String, String> bad = new HashMap<>(env);
+    bad.put("CNI_ARGS", "bad");
+    bad.put("CAP_ARGS", "[1]");
+    bad.put("CNI_IFNAME", "a/b");
+    env = bad;
+    for (String verb : List.of("add", "check", "del")) {
+      JcniRun missing = jcni(verb, "nonet", "/n");
+      assertThat(missing.exitCode).as(missing.toString()).isEqualTo(ExitCode.CONFIG);
+      assertThat(missing.err).startsWith("jcni: no net configuration with name \"nonet\"");
+
+      JcniRun all = jcni(verb, "net1", "/n");
+      assertThat(all.exitCode).as(all.toString()).isEqualTo(ExitCode.USAGE);
+      assertThat(all.err).startsWith("jcni: CAP_ARGS ");
+    }
+    for (String[] line :
+        List.of(new String[] {"gc", "nonet", "--all"}, new String[] {"status", "nonet"})) {
+      JcniRun missing = jcni(line);
+      assertThat(missing.exitCode).as(missing.toString()).isEqualTo(ExitCode.CONFIG);
+      assertThat(missing.err).startsWith("jcni: no net configuration with name \"nonet\"");
+    }
+    bad.remove("CAP_ARGS");
+    for (String[] line :
+        List.of(
+            new String[] {"add", "net1", "/n"},
+            new String[] {"del", "net1", "/n"},
+            new String[] {"gc", "net1", "--all"},
+            new String[] {"status", "net1"})) {
+      JcniRun run = jcni(line);
+      assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCode.USAGE);
+      assertThat(run.err).as(line[0]).startsWith("jcni: invalid CNI_ARGS pair \"bad\"");
+    }
+    assertThat(calls()).as("no plugin ran").isEmpty();
+  }
+
+  @Test
   void statusAndValidate() throws Exception {
     JcniRun ready = jcni("status", "net1");
     assertThat(ready.exitCode).as(ready.toString()).isZero();
