@@ -132,7 +132,9 @@ final class BenchCommand implements Command {
               .launcher(launcher)
               .pluginPath(env.pluginPath())
               .cacheDirectory(cacheDir)
-              .execOptions(env.execOptions())
+              // the library's default environment, as a runtime embedding jcni runs it (the figures
+              // of docs/benchmarks.md are on it), not the command line's inherited one
+              .execOptions(env.execOptions().toBuilder().inheritEnvironment(false).build())
               .prestartPlugins(env.prestart());
       if (aheadGiven) {
         try {

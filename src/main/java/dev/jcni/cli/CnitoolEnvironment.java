@@ -89,6 +89,13 @@ final class CnitoolEnvironment {
           "least-privilege",
           "run plugins with no_new_privs and only CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN");
 
+  /** {@code --minimal-env}: plugins get only the {@code CNI_*} variables, as the library's default. */
+  static final Option MINIMAL_ENV =
+      Option.flag(
+          "minimal-env",
+          "give plugins only the CNI_* variables and jcni's PATH (the library's default), not"
+              + " jcni's whole environment");
+
   /** {@code --prestart}: start each plugin while the one before it runs. */
   static final Option PRESTART =
       Option.flag(
@@ -98,7 +105,8 @@ final class CnitoolEnvironment {
 
   /** The options of the operation commands ({@code add}, {@code check}, {@code del}, ...). */
   static final List<Option> OPERATION_OPTIONS =
-      List.of(DIR, IFNAME, CONTAINER_ID, CACHE_DIR, TIMEOUT, LEAST_PRIVILEGE, PRESTART);
+      List.of(
+          DIR, IFNAME, CONTAINER_ID, CACHE_DIR, TIMEOUT, LEAST_PRIVILEGE, MINIMAL_ENV, PRESTART);
 
   private final Call call;
 
@@ -180,10 +188,11 @@ final class CnitoolEnvironment {
    * least-privilege profile with {@code --least-privilege}. Plugins inherit jcni's whole
    * environment, as cnitool's plugins inherit cnitool's (libcni passes {@code os.Environ()} on):
    * the operator who runs the tool from a shell sets what the plugins read, such as a plugin's
-   * own log or debug variable.
+   * own log or debug variable; {@code --minimal-env} keeps the library's minimal environment.
    */
   ExecOptions execOptions() {
-    ExecOptions.Builder options = ExecOptions.defaults().toBuilder().inheritEnvironment(true);
+    ExecOptions.Builder options =
+        ExecOptions.defaults().toBuilder().inheritEnvironment(!call.flag(MINIMAL_ENV.name()));
     timeout().ifPresent(options::deadline);
     if (call.flag(LEAST_PRIVILEGE.name())) {
       options.privilegeProfile(PrivilegeProfile.leastPrivilege());

@@ -31,7 +31,8 @@ final class OperationCommands {
           CnitoolEnvironment.DIR,
           CnitoolEnvironment.CACHE_DIR,
           CnitoolEnvironment.TIMEOUT,
-          CnitoolEnvironment.LEAST_PRIVILEGE);
+          CnitoolEnvironment.LEAST_PRIVILEGE,
+          CnitoolEnvironment.MINIMAL_ENV);
 
   private OperationCommands() {}
 
@@ -203,6 +204,7 @@ final class OperationCommands {
       options.add(CnitoolEnvironment.CACHE_DIR);
       options.add(CnitoolEnvironment.TIMEOUT);
       options.add(CnitoolEnvironment.LEAST_PRIVILEGE);
+      options.add(CnitoolEnvironment.MINIMAL_ENV);
       return options;
     }
 

@@ -27,6 +27,37 @@ class CliPluginEnvironmentTest {
   void pluginsInheritJcnisEnvironmentAsCnitoolsDoWithTheCniVariablesItsOwn() throws Exception {
     // cnitool's plugins get cnitool's whole environment plus the CNI_* variables (checked with the
     // reference cnitool, libcni 1.1.2: a variable set for cnitool reached the capturing plugin)
+    List<String> environ = pluginEnvironment();
+    assertThat(environ)
+        .contains(
+            "PLUGIN_DEBUG_PROBE=passed on",
+            "JCNI_TEST_RECORD=" + tmp.resolve("record"),
+            "CNI_COMMAND=ADD",
+            "CNI_CONTAINERID=cnitool-705c6e61e3b30c99ec77",
+            "CNI_PATH=" + JcniRun.testdata().resolve("plugins"))
+        .doesNotContain("CNI_CONTAINERID=not-this-one", "CNI_COMMAND=DEL");
+  }
+
+  @Test
+  void minimalEnvKeepsJcnisOwnVariablesFromThePlugins() throws Exception {
+    // the echo plugin records its environment only when it sees JCNI_TEST_RECORD: it ran (jcni
+    // printed its result) and recorded nothing, so the variable set for jcni did not reach it
+    String output = runAdd("--minimal-env");
+    assertThat(output).contains("\"cniVersion\": \"1.0.0\"");
+    assertThat(tmp.resolve("record/environ")).doesNotExist();
+  }
+
+  /** The environment the echo plugin saw when {@code jcni add} ran it. */
+  private List<String> pluginEnvironment() throws Exception {
+    runAdd();
+    Path environ = tmp.resolve("record/environ");
+    assertThat(environ).as("the plugin saw JCNI_TEST_RECORD").exists();
+    return Arrays.asList(
+        new String(Files.readAllBytes(environ), StandardCharsets.UTF_8).split("\0"));
+  }
+
+  /** Runs {@code jcni add} with {@code flags} in a child JVM; returns its output. */
+  private String runAdd(String... flags) throws Exception {
     Path conf = Files.createDirectories(tmp.resolve("net.d"));
     Files.writeString(
         conf.resolve("10-envnet.conflist"),
@@ -39,6 +70,7 @@ class CliPluginEnvironmentTest {
     command.add(Main.class.getName());
     command.addAll(
         List.of("add", "envnet", "/var/run/netns/cniref-c1", "--cache-dir", tmp + "/cache"));
+    command.addAll(List.of(flags));
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -54,19 +86,6 @@ class CliPluginEnvironmentTest {
     assertThat(p.waitFor(50, TimeUnit.SECONDS)).as("jcni finished").isTrue();
     String output = Files.readString(tmp.resolve("jcni.out"));
     assertThat(p.exitValue()).as(output).isZero();
-
-    assertThat(record.resolve("environ")).as("the plugin saw JCNI_TEST_RECORD").exists();
-    List<String> environ =
-        Arrays.asList(
-            new String(Files.readAllBytes(record.resolve("environ")), StandardCharsets.UTF_8)
-                .split("\0"));
-    assertThat(environ)
-        .contains(
-            "PLUGIN_DEBUG_PROBE=passed on",
-            "JCNI_TEST_RECORD=" + record,
-            "CNI_COMMAND=ADD",
-            "CNI_CONTAINERID=cnitool-705c6e61e3b30c99ec77",
-            "CNI_PATH=" + JcniRun.testdata().resolve("plugins"))
-        .doesNotContain("CNI_CONTAINERID=not-this-one", "CNI_COMMAND=DEL");
+    return output;
   }
 }
