@@ -8,6 +8,7 @@ import dev.jcni.CacheException;
 import dev.jcni.CniClient;
 import dev.jcni.CniException;
 import dev.jcni.ConfigException;
+import dev.jcni.InvalidAttachmentException;
 import dev.jcni.InvalidNameException;
 import dev.jcni.PluginExecutionException;
 import dev.jcni.PluginNotFoundException;
@@ -66,6 +67,8 @@ class HostileConflistPropertyTest {
       Set.of(
           PluginNotFoundException.class,
           InvalidNameException.class, // a type the file system's encoding cannot hold
+          // a network name so long that its cache file name would pass 255 bytes
+          InvalidAttachmentException.class,
           PluginExecutionException.class,
           CacheException.class);
 
