@@ -143,6 +143,35 @@ class PluginExecutorTest {
   }
 
   @Test
+  void anErrorObjectWithoutCodeFromAFailingPluginIsAnUnknownErrorWithItsText() throws Exception {
+    // checked with libcni 1.1.2: exit 1 with {"msg":"no such device","details":"eth9"} fails with
+    // types.Error{Code: 0, Msg: "no such device", Details: "eth9"}
+    LocatedPlugin plugin = Plugins.find("canned-reply");
+    Map<String, String> reply =
+        Map.of(
+            "JCNI_TEST_STDOUT", "{\"msg\":\"no such device\",\"details\":\"eth9\"}",
+            "JCNI_TEST_EXIT", "1");
+    assertThatThrownBy(() -> executor.execute(plugin, add(reply)))
+        .isInstanceOfSatisfying(
+            PluginErrorException.class,
+            e -> {
+              assertThat(e.cniError())
+                  .contains(new CniError("", CniError.UNKNOWN, "no such device", "eth9"));
+              assertThat(e.getMessage())
+                  .contains("exit status 1: CNI error code 0: \"no such device; eth9\"");
+            });
+  }
+
+  @Test
+  void anErrorObjectWithoutCodeOnExitStatusZeroIsStdoutAsInLibcni() throws Exception {
+    // checked with libcni 1.1.2: ADD exiting 0 with {"msg":"bad"} succeeds (decoded as a result)
+    byte[] out =
+        executor.execute(
+            Plugins.find("canned-reply"), add(Map.of("JCNI_TEST_STDOUT", "{\"msg\":\"bad\"}")));
+    assertThat(text(out)).isEqualTo("{\"msg\":\"bad\"}");
+  }
+
+  @Test
   void aFailureWithoutAnErrorObjectQuotesStdoutAndStderr() throws Exception {
     Path copy = Plugins.copy(Plugins.dir().resolve("garbage"), tmp.resolve("bin/garbage"));
     Files.writeString(
