@@ -511,6 +511,16 @@ class PluginExecutorTest {
   }
 
   @Test
+  void aPluginThatPredatesVersionIsRecognisedByItsTextEvenWithoutACode() throws Exception {
+    // checked with libcni 1.1.2: GetVersionInfo compares only the error's text, and exit 1 with
+    // {"msg":"unknown CNI_COMMAND: VERSION"} gives that text (code 0), so the plugin is 0.1.0 only
+    Path copy = Plugins.copy(Plugins.dir().resolve("legacy-version"), tmp.resolve("bin/old"));
+    Files.writeString(copy, Files.readString(copy).replace("\"code\":4,", ""));
+    LocatedPlugin legacy = PluginPath.of(List.of(copy.getParent())).find("old");
+    assertThat(newExecutor().version(legacy)).isEqualTo(VersionInfo.LEGACY);
+  }
+
+  @Test
   void requireSupportFailsForAVersionThePluginDoesNotList() throws Exception {
     LocatedPlugin plugin = Plugins.find("echo-plugin");
     executor.requireSupport(plugin, CniVersion.V1_0_0);
