@@ -237,6 +237,29 @@ class PluginExecutorTest {
   }
 
   @Test
+  void aResultCarryingAnIntegerCodeOnExitStatusZeroIsTakenForAnErrorObject() throws Exception {
+    // checked with libcni 1.1.2: ADD exiting 0 with this stdout succeeds (the result, "code"
+    // ignored), DEL and CHECK ignore it; jcni deliberately fails (docs/conformance.md).
+    String stdout = "{\"cniVersion\":\"1.0.0\",\"code\":5,\"ips\":[{\"address\":\"198.18.0.2/24\"}]}";
+    for (Verb verb : List.of(Verb.ADD, Verb.DEL)) {
+      PluginInvocation call =
+          new PluginInvocation(
+              verb,
+              "c1",
+              "/var/run/netns/c1",
+              "eth0",
+              "",
+              "/opt/cni/bin",
+              Map.of("JCNI_TEST_STDOUT", stdout),
+              CONFIG);
+      assertThatThrownBy(() -> executor.execute(Plugins.find("canned-reply"), call))
+          .isInstanceOfSatisfying(
+              PluginProtocolException.class,
+              e -> assertThat(e.cniError()).contains(new CniError("1.0.0", 5, "", "")));
+    }
+  }
+
+  @Test
   void garbageAndHalfDocumentsOnAddAreReturnedForTheCallerToDecode() throws Exception {
     // Decoding a result is the operations layer's job; the executor hands the bytes over intact.
     assertThat(text(executor.execute(Plugins.find("garbage"), invocation(Verb.ADD))))
