@@ -281,6 +281,21 @@ class CniClientTest {
   }
 
   @Test
+  void gcFailsAndRunsNoPluginWhenTheCacheCannotBeListed() throws Exception {
+    // libcni's GCNetworkList returns nil (success) without running anything when
+    // GetCachedAttachments fails; jcni reports it (docs/conformance.md).
+    NetworkConfigList list = list("net1", "1.1.0", "\"tag\":\"a\"");
+    Path results = cacheDir.resolve("results");
+    if (Files.isDirectory(results)) {
+      Files.delete(results);
+    }
+    Files.createDirectories(cacheDir);
+    Files.writeString(results, "not a directory");
+    assertThatThrownBy(() -> client.gcAll(list)).isInstanceOf(CacheException.class);
+    assertThat(Files.exists(log)).isFalse();
+  }
+
+  @Test
   void gcDoesNothingWhenDisabledAndSkipsPluginGcBelow110() throws Exception {
     NetworkConfigList disabled =
         NetworkConfigList.parse(

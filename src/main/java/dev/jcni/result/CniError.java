@@ -76,23 +76,35 @@ public record CniError(String cniVersion, long code, String msg, String details)
   }
 
   /**
-   * Decodes the error object a plugin printed.
+   * Decodes the error object a plugin printed, as libcni's {@code RawExec} does: a missing or
+   * {@code null} {@code code} is {@link #UNKNOWN} (0), and the message and details are kept, so
+   * that {@code {"msg":"no such device"}} still carries its text. An object with none of {@code
+   * code}, {@code msg} and {@code details} (libcni makes an empty error of it) is not taken for an
+   * error object, so that the caller can quote the plugin's output instead.
    *
    * @param json the plugin's stdout
-   * @return the error; {@code code} must be present and an integer
-   * @throws MalformedResultException when the output is not an error object
+   * @return the error
+   * @throws MalformedResultException when the output is not an error object: not one JSON object,
+   *     none of the three fields, a field of the wrong type, or a {@code code} that is negative or
+   *     beyond a long (libcni's {@code uint} refuses negative codes too)
    */
   public static CniError fromJson(byte[] json) throws MalformedResultException {
     ObjectNode o = JsonFields.parseObject(json, "error");
     Long code = JsonFields.optionalLong(o, "code", "code");
-    if (code == null) {
-      throw new MalformedResultException("code", "is missing", null);
+    String msg = JsonFields.optionalString(o, "msg", "msg");
+    String details = JsonFields.optionalString(o, "details", "details");
+    if (code == null && msg == null && details == null) {
+      throw new MalformedResultException(
+          "", "is not an error object: it has none of \"code\", \"msg\" and \"details\"", null);
+    }
+    if (code != null && code < 0) {
+      throw new MalformedResultException("code", "must not be negative, not " + code, null);
     }
     return new CniError(
         JsonFields.optionalString(o, "cniVersion", "cniVersion"),
-        code,
-        JsonFields.optionalString(o, "msg", "msg"),
-        JsonFields.optionalString(o, "details", "details"));
+        code == null ? UNKNOWN : code,
+        msg,
+        details);
   }
 
   /** The message as libcni formats it: {@code msg; details}, or just {@code msg}. */

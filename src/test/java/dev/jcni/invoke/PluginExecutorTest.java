@@ -143,6 +143,35 @@ class PluginExecutorTest {
   }
 
   @Test
+  void anErrorObjectWithoutCodeFromAFailingPluginIsAnUnknownErrorWithItsText() throws Exception {
+    // checked with libcni 1.1.2: exit 1 with {"msg":"no such device","details":"eth9"} fails with
+    // types.Error{Code: 0, Msg: "no such device", Details: "eth9"}
+    LocatedPlugin plugin = Plugins.find("canned-reply");
+    Map<String, String> reply =
+        Map.of(
+            "JCNI_TEST_STDOUT", "{\"msg\":\"no such device\",\"details\":\"eth9\"}",
+            "JCNI_TEST_EXIT", "1");
+    assertThatThrownBy(() -> executor.execute(plugin, add(reply)))
+        .isInstanceOfSatisfying(
+            PluginErrorException.class,
+            e -> {
+              assertThat(e.cniError())
+                  .contains(new CniError("", CniError.UNKNOWN, "no such device", "eth9"));
+              assertThat(e.getMessage())
+                  .contains("exit status 1: CNI error code 0: \"no such device; eth9\"");
+            });
+  }
+
+  @Test
+  void anErrorObjectWithoutCodeOnExitStatusZeroIsStdoutAsInLibcni() throws Exception {
+    // checked with libcni 1.1.2: ADD exiting 0 with {"msg":"bad"} succeeds (decoded as a result)
+    byte[] out =
+        executor.execute(
+            Plugins.find("canned-reply"), add(Map.of("JCNI_TEST_STDOUT", "{\"msg\":\"bad\"}")));
+    assertThat(text(out)).isEqualTo("{\"msg\":\"bad\"}");
+  }
+
+  @Test
   void aFailureWithoutAnErrorObjectQuotesStdoutAndStderr() throws Exception {
     Path copy = Plugins.copy(Plugins.dir().resolve("garbage"), tmp.resolve("bin/garbage"));
     Files.writeString(
@@ -204,6 +233,29 @@ class PluginExecutorTest {
                 assertThat(e.cniError()).contains(new CniError("1.0.0", 11, "try again later", ""));
                 assertThat(e.getMessage()).contains("stdout is a CNI error object (code 11");
               });
+    }
+  }
+
+  @Test
+  void aResultCarryingAnIntegerCodeOnExitStatusZeroIsTakenForAnErrorObject() throws Exception {
+    // checked with libcni 1.1.2: ADD exiting 0 with this stdout succeeds (the result, "code"
+    // ignored), DEL and CHECK ignore it; jcni deliberately fails (docs/conformance.md).
+    String stdout = "{\"cniVersion\":\"1.0.0\",\"code\":5,\"ips\":[{\"address\":\"198.18.0.2/24\"}]}";
+    for (Verb verb : List.of(Verb.ADD, Verb.DEL)) {
+      PluginInvocation call =
+          new PluginInvocation(
+              verb,
+              "c1",
+              "/var/run/netns/c1",
+              "eth0",
+              "",
+              "/opt/cni/bin",
+              Map.of("JCNI_TEST_STDOUT", stdout),
+              CONFIG);
+      assertThatThrownBy(() -> executor.execute(Plugins.find("canned-reply"), call))
+          .isInstanceOfSatisfying(
+              PluginProtocolException.class,
+              e -> assertThat(e.cniError()).contains(new CniError("1.0.0", 5, "", "")));
     }
   }
 
@@ -478,6 +530,16 @@ class PluginExecutorTest {
   @Test
   void aPluginThatPredatesVersionSupportsOnly010() throws Exception {
     LocatedPlugin legacy = Plugins.find("legacy-version");
+    assertThat(newExecutor().version(legacy)).isEqualTo(VersionInfo.LEGACY);
+  }
+
+  @Test
+  void aPluginThatPredatesVersionIsRecognisedByItsTextEvenWithoutACode() throws Exception {
+    // checked with libcni 1.1.2: GetVersionInfo compares only the error's text, and exit 1 with
+    // {"msg":"unknown CNI_COMMAND: VERSION"} gives that text (code 0), so the plugin is 0.1.0 only
+    Path copy = Plugins.copy(Plugins.dir().resolve("legacy-version"), tmp.resolve("bin/old"));
+    Files.writeString(copy, Files.readString(copy).replace("\"code\":4,", ""));
+    LocatedPlugin legacy = PluginPath.of(List.of(copy.getParent())).find("old");
     assertThat(newExecutor().version(legacy)).isEqualTo(VersionInfo.LEGACY);
   }
 

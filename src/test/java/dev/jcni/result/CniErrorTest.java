@@ -39,17 +39,56 @@ class CniErrorTest {
   }
 
   @Test
-  void rejectsErrorWithoutCodeOrWithWrongTypes() {
-    assertThatThrownBy(() -> CniError.fromJson(utf8("{\"msg\":\"x\"}")))
-        .isInstanceOf(MalformedResultException.class)
-        .hasMessageContaining("\"code\"");
+  void rejectsErrorsWithWrongTypes() {
     assertThatThrownBy(() -> CniError.fromJson(utf8("{\"code\":\"7\"}")))
         .isInstanceOf(MalformedResultException.class)
         .hasMessageContaining("must be an integer");
+    assertThatThrownBy(() -> CniError.fromJson(utf8("{\"code\":7.0,\"msg\":\"m\"}")))
+        .hasMessageContaining("must be an integer");
+    assertThatThrownBy(() -> CniError.fromJson(utf8("{\"code\":7,\"msg\":5}")))
+        .hasMessageContaining("\"msg\"");
     assertThatThrownBy(() -> CniError.fromJson(utf8("[1]")))
         .hasMessageContaining("must be a JSON object");
     assertThatThrownBy(() -> CniError.fromJson(utf8("{\"code\":1")))
         .hasMessageContaining("not valid JSON");
+    assertThatThrownBy(() -> CniError.fromJson(utf8("{\"code\":7,\"msg\":\"m\"} trailing")))
+        .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void decodesAnErrorWithoutCodeAsUnknownKeepingItsText() throws Exception {
+    // checked with libcni 1.1.2: a plugin exiting 1 with {"msg":"only msg","details":"d"} fails
+    // with the error "only msg; d" (types.Error{Code: 0}), {"details":"only d"} with "; only d",
+    // and {"code":null,"msg":"m"} with "m"
+    assertThat(CniError.fromJson(utf8("{\"msg\":\"only msg\",\"details\":\"d\"}")))
+        .isEqualTo(new CniError("", CniError.UNKNOWN, "only msg", "d"))
+        .hasToString("only msg; d");
+    assertThat(CniError.fromJson(utf8("{\"details\":\"only d\"}")))
+        .isEqualTo(new CniError("", CniError.UNKNOWN, "", "only d"))
+        .hasToString("; only d");
+    assertThat(CniError.fromJson(utf8("{\"code\":null,\"msg\":\"m\"}")))
+        .isEqualTo(new CniError("", CniError.UNKNOWN, "m", ""));
+  }
+
+  @Test
+  void rejectsNegativeCodesAsLibcniDoes() {
+    // checked with libcni 1.1.2: {"code":-1,"msg":"m"} is "netplugin failed but error parsing
+    // its diagnostic message ...: cannot unmarshal number -1 into ... of type uint"
+    assertThatThrownBy(() -> CniError.fromJson(utf8("{\"code\":-1,\"msg\":\"m\"}")))
+        .isInstanceOf(MalformedResultException.class)
+        .hasMessageContaining("\"code\"")
+        .hasMessageContaining("negative");
+  }
+
+  @Test
+  void anObjectWithoutCodeMsgOrDetailsIsNotAnErrorObject() {
+    // libcni 1.1.2 makes an empty error of these ("failed (add): " and nothing after it); jcni
+    // quotes the plugin's output instead (docs/conformance.md)
+    for (String json : new String[] {"{}", "{\"Code\":7,\"MSG\":\"m\"}", "{\"code\":null}"}) {
+      assertThatThrownBy(() -> CniError.fromJson(utf8(json)), json)
+          .isInstanceOf(MalformedResultException.class)
+          .hasMessageContaining("not an error object");
+    }
   }
 
   @Test
