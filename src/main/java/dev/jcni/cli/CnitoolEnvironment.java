@@ -89,7 +89,7 @@ final class CnitoolEnvironment {
           "least-privilege",
           "run plugins with no_new_privs and only CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN");
 
-  /** {@code --minimal-env}: plugins get only the {@code CNI_*} variables, as the library's default. */
+  /** {@code --minimal-env}: plugins get the library's minimal environment. */
   static final Option MINIMAL_ENV =
       Option.flag(
           "minimal-env",
@@ -224,18 +224,20 @@ final class CnitoolEnvironment {
    * interface name, the netns), so that of several malformed values the one cnitool names is
    * reported.
    *
+   * @param networkName the network the attachment is for (its name is part of the cache file name,
+   *     whose length the check covers)
    * @param netns the network namespace path as given on the command line
    * @return the attachment
    * @throws UsageException when a value is malformed, or the container id or interface name breaks
    *     libcni's rules
    */
-  Attachment attachment(String netns) {
+  Attachment attachment(String networkName, String netns) {
     ObjectNode capabilityArgs = capabilityArgs();
     List<Map.Entry<String, String>> cniArgs = cniArgs();
     String ifName = ifName();
     String absolute = absoluteNetns(netns);
     String containerId = containerId(netns);
-    checkIdentity(containerId, ifName);
+    checkIdentity(networkName, containerId, ifName);
     Attachment.Builder builder =
         Attachment.builder(containerId, ifName).netns(absolute).capabilityArgs(capabilityArgs);
     for (Map.Entry<String, String> pair : cniArgs) {
@@ -263,21 +265,24 @@ final class CnitoolEnvironment {
   }
 
   /**
-   * Checks the two values that identify an attachment against libcni's rules, which the cache
-   * enforces for its file names (the other parts of the key are placeholders here).
+   * Checks the values that identify an attachment against libcni's rules, which the cache enforces
+   * for its file names: the interface name on its own (in cnitool's order, before the netns the
+   * container id comes from), then the container id with the real network and interface names, so
+   * that a cache file name too long is measured as it would be.
    */
-  private void checkIdentity(String containerId, String ifName) {
-    try {
-      AttachmentKey.of("n", containerId, DEFAULT_IFNAME);
-    } catch (IllegalArgumentException e) {
-      String source = call.option(CONTAINER_ID.name()).isPresent() ? "--container-id" : "netns";
-      throw new UsageException(source + ": " + e.getMessage());
-    }
+  private void checkIdentity(String networkName, String containerId, String ifName) {
     try {
       AttachmentKey.of("n", "c", ifName);
     } catch (IllegalArgumentException e) {
       String source = call.option(IFNAME.name()).isPresent() ? "--ifname" : "CNI_IFNAME";
       throw new UsageException(source + ": " + e.getMessage());
+    }
+    try {
+      AttachmentKey.of(networkName, containerId, ifName);
+    } catch (IllegalArgumentException e) {
+      String source = call.option(CONTAINER_ID.name()).isPresent() ? "--container-id" : "netns";
+      throw new UsageException(
+          source + " (network \"" + networkName + "\"): " + e.getMessage());
     }
   }
 

@@ -106,7 +106,7 @@ final class OperationCommands {
       // cnitool's order: the network first, then its variables, so that with several problems
       // the same one is reported
       NetworkConfigList list = load(env, call.positional(0));
-      dev.jcni.Attachment attachment = env.attachment(call.positional(1));
+      dev.jcni.Attachment attachment = env.attachment(list.name(), call.positional(1));
       return operate(call, client(env), list, attachment);
     }
 

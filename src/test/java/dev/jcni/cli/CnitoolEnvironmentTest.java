@@ -70,12 +70,12 @@ class CnitoolEnvironmentTest {
     CnitoolEnvironment viaLink = env(Map.of("PWD", link.toString()));
     assertThat(CnitoolEnvironment.workingDirectory(Map.of("PWD", link.toString())))
         .isEqualTo(link);
-    Attachment a = viaLink.attachment("ns/c1");
+    Attachment a = viaLink.attachment("net1", "ns/c1");
     assertThat(a.netns()).isEqualTo(link + "/ns/c1");
     assertThat(a.containerId())
         .isEqualTo(CnitoolEnvironment.containerIdFor(link + "/ns/c1", CWD))
         .isNotEqualTo(CnitoolEnvironment.containerIdFor(CWD + "/ns/c1", CWD));
-    assertThat(viaLink.attachment("/var/run/netns/cniref-c1").containerId())
+    assertThat(viaLink.attachment("net1", "/var/run/netns/cniref-c1").containerId())
         .as("an absolute netns does not depend on the working directory")
         .isEqualTo("cnitool-705c6e61e3b30c99ec77");
   }
@@ -86,7 +86,8 @@ class CnitoolEnvironmentTest {
     // libcni 1.1.2: PWD=/tmp or PWD=dc in /tmp/dc gives CNI_NETNS=/tmp/dc/relns)
     for (String pwd : List.of(tmp.toString(), "/", "relative", tmp.resolve("missing").toString())) {
       assertThat(CnitoolEnvironment.workingDirectory(Map.of("PWD", pwd))).as(pwd).isEqualTo(CWD);
-      assertThat(env(Map.of("PWD", pwd)).attachment("ns/c1").netns()).isEqualTo(CWD + "/ns/c1");
+      assertThat(env(Map.of("PWD", pwd)).attachment("net1", "ns/c1").netns())
+          .isEqualTo(CWD + "/ns/c1");
     }
     assertThat(CnitoolEnvironment.workingDirectory(Map.of())).isEqualTo(CWD);
   }
@@ -213,7 +214,7 @@ class CnitoolEnvironmentTest {
     vars.put("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAME=p1");
     vars.put("CAP_ARGS", "{\"portMappings\":[{\"hostPort\":8080}]}");
     vars.put("CNI_IFNAME", "net1");
-    Attachment a = env(vars).attachment("/var/run/netns/cniref-c1");
+    Attachment a = env(vars).attachment("net1", "/var/run/netns/cniref-c1");
     assertThat(a.containerId()).isEqualTo("cnitool-705c6e61e3b30c99ec77");
     assertThat(a.netns()).isEqualTo("/var/run/netns/cniref-c1");
     assertThat(a.ifName()).isEqualTo("net1");
@@ -227,16 +228,17 @@ class CnitoolEnvironmentTest {
   @Test
   void theAttachmentCarriesTheAbsoluteNetns() {
     String cwd = Path.of("").toAbsolutePath().toString();
-    assertThat(env(Map.of()).attachment("ns/c1").netns()).isEqualTo(cwd + "/ns/c1");
+    assertThat(env(Map.of()).attachment("net1", "ns/c1").netns()).isEqualTo(cwd + "/ns/c1");
   }
 
   @Test
   void rejectsAnInterfaceNameBreakingLibcnisRulesNamingItsSource() {
-    assertThatThrownBy(() -> env(Map.of("CNI_IFNAME", "a/b")).attachment("/run/netns/x"))
+    assertThatThrownBy(() -> env(Map.of("CNI_IFNAME", "a/b")).attachment("net1", "/run/netns/x"))
         .isInstanceOf(UsageException.class)
         .hasMessageStartingWith("CNI_IFNAME: ")
         .hasMessageContaining("a/b");
-    assertThatThrownBy(() -> env(Map.of(), "ifname", "sixteen-bytes-ab").attachment("/run/netns/x"))
+    assertThatThrownBy(
+            () -> env(Map.of(), "ifname", "sixteen-bytes-ab").attachment("net1", "/run/netns/x"))
         .isInstanceOf(UsageException.class)
         .hasMessageStartingWith("--ifname: ")
         .hasMessageContaining("too long");
@@ -244,14 +246,30 @@ class CnitoolEnvironmentTest {
 
   @Test
   void rejectsAContainerIdBreakingLibcnisRules() {
-    assertThatThrownBy(() -> env(Map.of(), "container-id", "../x").attachment("/run/netns/x"))
+    assertThatThrownBy(
+            () -> env(Map.of(), "container-id", "../x").attachment("net1", "/run/netns/x"))
         .isInstanceOf(UsageException.class)
-        .hasMessageStartingWith("--container-id: ");
+        .hasMessageStartingWith("--container-id (network \"net1\"): ")
+        .hasMessageContaining("container id");
+  }
+
+  @Test
+  void aContainerIdTooLongForItsNetworksCacheFileNameIsMeasuredWithTheRealNetworkName() {
+    // "l1" + "-" + 248 + "-" + "eth0" = 256 bytes: one over a file name's limit; with a one-letter
+    // placeholder for the network the same id would have passed
+    String id = "c".repeat(248);
+    assertThatThrownBy(() -> env(Map.of(), "container-id", id).attachment("l1", "/run/netns/x"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith("--container-id (network \"l1\"): ")
+        .hasMessageContaining("would have 256 bytes")
+        .hasMessageContaining("network name of 2 characters, container id of 248");
+    assertThat(env(Map.of(), "container-id", id).attachment("n", "/run/netns/x").containerId())
+        .isEqualTo(id);
   }
 
   @Test
   void aMalformedCniArgsFailsTheAttachment() {
-    assertThatThrownBy(() -> env(Map.of("CNI_ARGS", "K")).attachment("/run/netns/x"))
+    assertThatThrownBy(() -> env(Map.of("CNI_ARGS", "K")).attachment("net1", "/run/netns/x"))
         .isInstanceOf(UsageException.class);
   }
 
