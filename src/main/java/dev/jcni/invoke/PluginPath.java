@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>only absolute directories count: empty and relative entries are dropped with a warning
- *       (libcni searches the working directory for an empty entry);
+ *       (for an empty entry libcni finds a file of the type's name in the working directory, then
+ *       runs the bare name, which Go's {@code exec} looks up in {@code PATH});
  *   <li>the type must be a plain file name, checked before any file system access;
  *   <li>a hit is a regular file this process may execute; symbolic links are followed and the
  *       resolved path is reported; directories, sockets, devices and files without an execute bit
@@ -80,7 +81,10 @@ public final class PluginPath {
     for (String entry : platform.split(cniPath)) {
       if (entry.isEmpty()) {
         ignored.add(
-            ignore(entry, "empty entry, ignored (libcni would search the working directory)"));
+            ignore(
+                entry,
+                "empty entry, ignored (libcni would look in the working directory, then run"
+                    + " the bare name from PATH)"));
       } else if (!platform.isAbsolute(entry)) {
         ignored.add(ignore(entry, "relative directory, ignored"));
       } else {
