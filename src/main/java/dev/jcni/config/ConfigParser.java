@@ -12,6 +12,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -291,7 +292,8 @@ public final class ConfigParser {
 
   /**
    * The regular files of a directory whose names end with one of the extensions, sorted by name as
-   * Go sorts strings (by UTF-8 bytes). A missing directory has none, as in libcni.
+   * Go sorts strings (by UTF-8 bytes). A missing directory has none, as in libcni. Directories
+   * are left out, but not links to them: libcni lists those, and reading one fails.
    *
    * @param mustExist whether a missing directory is an error rather than empty
    */
@@ -309,7 +311,10 @@ public final class ConfigParser {
     }
     for (Path entry : entries(dir, e -> true, base)) {
       String name = entry.getFileName().toString();
-      if (extensions.stream().anyMatch(name::endsWith) && !Files.isDirectory(entry)) {
+      // the entry itself, as libcni's ConfFiles tests it: a link to a directory is listed, and
+      // then fails to read, rather than being passed over without a word
+      if (extensions.stream().anyMatch(name::endsWith)
+          && !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
         files.add(entry);
       }
     }

@@ -353,4 +353,40 @@ class ConfigDirectoryTest {
     assertThatThrownBy(() -> ConfigDirectory.of(file).load("x"))
         .hasMessage(file + ": is not a directory");
   }
+
+  @Test
+  void aLinkToADirectoryIsListedAsAFileAndSkippedWithAProblem() throws Exception {
+    // libcni's ConfFiles tests the entry itself, not what a link leads to, so a link named
+    // *.conflist that leads to a directory is listed and then fails to read ("is a directory");
+    // checked with libcni 1.1.2
+    Files.createDirectories(tmp.resolve("real"));
+    Files.createSymbolicLink(tmp.resolve("05-dir.conflist"), tmp.resolve("real"));
+    Files.createDirectories(tmp.resolve("06-plain-dir.conflist"));
+    write("10-n.conflist", list("n", "bridge"));
+    assertThat(ConfigDirectory.of(tmp).files())
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("05-dir.conflist", "10-n.conflist");
+    assertThat(ConfigDirectory.of(tmp).load("n").plugins()).hasSize(1);
+    ConfigDirectory.Listing listing = ConfigDirectory.of(tmp).listAll();
+    assertThat(listing.problems())
+        .singleElement()
+        .satisfies(e -> assertThat(e.file()).contains(tmp.resolve("05-dir.conflist")));
+  }
+
+  @Test
+  void aDropInLinkToADirectoryFailsTheLoadRatherThanDroppingAPlugin() throws Exception {
+    // upstream libcni reads drop-ins with ConfFiles too: such a link is read and the load fails
+    write("10-n.conflist", list("n", "bridge"));
+    write("n/10-tuning.conf", "{\"type\":\"tuning\"}");
+    Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(tmp.resolve("n/20-firewall.conf"), tmp.resolve("elsewhere"));
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e -> {
+              ConfigException c = (ConfigException) e;
+              assertThat(c.file()).contains(tmp.resolve("n/20-firewall.conf"));
+              assertThat(c.network()).contains("n");
+            });
+  }
 }
