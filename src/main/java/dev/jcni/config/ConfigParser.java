@@ -110,7 +110,7 @@ public final class ConfigParser {
    */
   public NetworkConfigList readNetwork(Path file) throws ConfigException {
     if (ConfigDirectory.isListFile(file)) {
-      return readList(file);
+      return withDropIns(readListAlone(file), file);
     }
     return readConfAsList(file);
   }
@@ -121,7 +121,7 @@ public final class ConfigParser {
    */
   NetworkConfigList readConfAsList(Path file) throws ConfigException {
     ConfigSource src = source(readFile(file), file);
-    ObjectNode o = src.parseObject();
+    ObjectNode o = src.parseObjectNamingNetwork();
     return NetworkConfigList.fromConf(
         PluginConfig.validate(o, src, "", confContext(o), src.bytes()));
   }
@@ -135,10 +135,13 @@ public final class ConfigParser {
     return Context.NONE;
   }
 
-  /** Parses a list file's bytes without its drop-ins; it may have no plugins yet. */
+  /**
+   * Parses a list file's bytes without its drop-ins; it may have no plugins yet. A problem names
+   * the network the file declares, even when it is not valid JSON.
+   */
   NetworkConfigList readListAlone(Path file) throws ConfigException {
     ConfigSource src = source(readFile(file), file);
-    return NetworkConfigList.fromTree(src.parseObject(), src, true);
+    return NetworkConfigList.fromTree(src.parseObjectNamingNetwork(), src, true);
   }
 
   /**
