@@ -270,8 +270,12 @@ public final class ConfigParser {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) {
+        // the network it declares near its start, so that no later file stands in for it
+        String network = base.network() == null ? ConfigSource.declaredNetwork(bytes) : null;
         throw new ConfigException(
-            "is larger than the limit of " + maxBytes + " bytes", context, null);
+            "is larger than the limit of " + maxBytes + " bytes",
+            network == null ? context : context.withNetwork(network),
+            null);
       }
       return bytes;
     } catch (IOException e) {

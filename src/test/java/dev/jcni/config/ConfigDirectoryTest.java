@@ -424,4 +424,26 @@ class ConfigDirectoryTest {
     write("40-qux.conflist", list("qux", "bridge"));
     assertThat(ConfigDirectory.of(tmp).load("qux").plugins()).hasSize(1);
   }
+
+  @Test
+  void aFileOverTheSizeLimitStillNamesTheNetworkItDeclaresAndIsNotReplaced() throws Exception {
+    // libcni reads the large file and uses it: the older copy after it must not stand in
+    Path large =
+        write(
+            "10-foo.conflist",
+            "{\"name\":\"foo\",\"cniVersion\":\"1.0.0\",\"pad\":\""
+                + "x".repeat(400)
+                + "\",\"plugins\":[{\"type\":\"bridge\"}]}");
+    write("20-foo-old.conflist", list("foo", "macvlan"));
+    write("30-bar.conflist", list("bar", "ptp"));
+    ConfigDirectory dir = ConfigParser.withMaxBytes(300).directory(tmp);
+    assertThatThrownBy(() -> dir.load("foo"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).contains(large);
+              assertThat(e.network()).contains("foo");
+            });
+    assertThat(dir.load("bar").plugins()).hasSize(1);
+  }
 }
