@@ -1,7 +1,5 @@
 package dev.jcni.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcni.ConfigException;
@@ -257,7 +255,7 @@ public final class ConfigLinter {
             Set<String> names = new HashSet<>();
             try {
               for (Path list : ConfigParser.listFiles(d, List.of(".conflist"), false)) {
-                String name = declaredName(parser.readFile(list));
+                String name = ConfigSource.declaredNetwork(parser.readFile(list));
                 if (name != null) {
                   names.add(name);
                 }
@@ -493,32 +491,6 @@ public final class ConfigLinter {
     }
     JsonNode list = withList ? root.get("cniVersions") : null;
     return list != null && list.isArray() && !list.isEmpty();
-  }
-
-  /**
-   * The network name a list file declares, read as far as its JSON goes once the linter's repairs
-   * are made: the top-level {@code name} string before the first error, when it is a valid network
-   * name; otherwise {@code null}.
-   */
-  private static String declaredName(byte[] bytes) {
-    try (JsonParser p = Json.mapper().createParser(TolerantScanner.scan(bytes).repaired())) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String key = p.currentName();
-        JsonToken value = p.nextToken();
-        if (key.equals("name")) {
-          return value == JsonToken.VALUE_STRING && Names.networkNameProblem(p.getText()) == null
-              ? p.getText()
-              : null;
-        }
-        p.skipChildren();
-      }
-    } catch (IOException e) {
-      // the JSON breaks before a name
-    }
-    return null;
   }
 
   private static String validName(ObjectNode root) {

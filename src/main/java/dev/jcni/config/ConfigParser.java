@@ -12,6 +12,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ public final class ConfigParser {
    */
   public NetworkConfigList readNetwork(Path file) throws ConfigException {
     if (ConfigDirectory.isListFile(file)) {
-      return readList(file);
+      return withDropIns(readListAlone(file), file);
     }
     return readConfAsList(file);
   }
@@ -120,7 +121,7 @@ public final class ConfigParser {
    */
   NetworkConfigList readConfAsList(Path file) throws ConfigException {
     ConfigSource src = source(readFile(file), file);
-    ObjectNode o = src.parseObject();
+    ObjectNode o = src.parseObjectNamingNetwork();
     return NetworkConfigList.fromConf(
         PluginConfig.validate(o, src, "", confContext(o), src.bytes()));
   }
@@ -134,10 +135,13 @@ public final class ConfigParser {
     return Context.NONE;
   }
 
-  /** Parses a list file's bytes without its drop-ins; it may have no plugins yet. */
+  /**
+   * Parses a list file's bytes without its drop-ins; it may have no plugins yet. A problem names
+   * the network the file declares, even when it is not valid JSON.
+   */
   NetworkConfigList readListAlone(Path file) throws ConfigException {
     ConfigSource src = source(readFile(file), file);
-    return NetworkConfigList.fromTree(src.parseObject(), src, true);
+    return NetworkConfigList.fromTree(src.parseObjectNamingNetwork(), src, true);
   }
 
   /**
@@ -266,8 +270,12 @@ public final class ConfigParser {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) {
+        // the network it declares near its start, so that no later file stands in for it
+        String network = base.network() == null ? ConfigSource.declaredNetwork(bytes) : null;
         throw new ConfigException(
-            "is larger than the limit of " + maxBytes + " bytes", context, null);
+            "is larger than the limit of " + maxBytes + " bytes",
+            network == null ? context : context.withNetwork(network),
+            null);
       }
       return bytes;
     } catch (IOException e) {
@@ -291,7 +299,8 @@ public final class ConfigParser {
 
   /**
    * The regular files of a directory whose names end with one of the extensions, sorted by name as
-   * Go sorts strings (by UTF-8 bytes). A missing directory has none, as in libcni.
+   * Go sorts strings (by UTF-8 bytes). A missing directory has none, as in libcni. Directories
+   * are left out, but not links to them: libcni lists those, and reading one fails.
    *
    * @param mustExist whether a missing directory is an error rather than empty
    */
@@ -309,7 +318,10 @@ public final class ConfigParser {
     }
     for (Path entry : entries(dir, e -> true, base)) {
       String name = entry.getFileName().toString();
-      if (extensions.stream().anyMatch(name::endsWith) && !Files.isDirectory(entry)) {
+      // the entry itself, as libcni's ConfFiles tests it: a link to a directory is listed, and
+      // then fails to read, rather than being passed over without a word
+      if (extensions.stream().anyMatch(name::endsWith)
+          && !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
         files.add(entry);
       }
     }

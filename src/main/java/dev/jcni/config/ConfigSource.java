@@ -3,6 +3,7 @@ package dev.jcni.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import dev.jcni.internal.json.Json;
 import dev.jcni.internal.text.UntrustedText;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The bytes of one configuration document and where they came from: parses them strictly and makes
@@ -105,6 +107,60 @@ final class ConfigSource {
     return (ObjectNode) node;
   }
 
+  /**
+   * The network name a file declares, read as far as its JSON goes once the {@link
+   * TolerantScanner}'s repairs are made: the top-level {@code name} string before the first error,
+   * when it is a valid network name; otherwise {@code null}.
+   */
+  static String declaredNetwork(byte[] bytes) {
+    // a byte order mark is refused, but the name after it is still the one the file declares
+    byte[] text =
+        TolerantScanner.scan(
+                startsWithByteOrderMark(bytes)
+                    ? Arrays.copyOfRange(bytes, 3, bytes.length)
+                    : bytes)
+            .repaired();
+    try (JsonParser p = Json.mapper().createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken value = p.nextToken();
+        if (key.equals("name")) {
+          return value == JsonToken.VALUE_STRING && Names.networkNameProblem(p.getText()) == null
+              ? p.getText()
+              : null;
+        }
+        p.skipChildren();
+      }
+    } catch (IOException e) {
+      // the JSON breaks before a name
+    }
+    return null;
+  }
+
+  /**
+   * {@link #parseObject()}, where a document that does not parse still names the network it
+   * declares before its first error ({@link #declaredNetwork}), so that a directory never takes a
+   * later file of that name for the broken one, as libcni, which stops at the broken file, never
+   * does.
+   */
+  ObjectNode parseObjectNamingNetwork() throws ConfigException {
+    try {
+      return parseObject();
+    } catch (ConfigException e) {
+      if (e.network().isPresent()) {
+        throw e;
+      }
+      String network = declaredNetwork(bytes);
+      if (network == null) {
+        throw e;
+      }
+      throw new ConfigException(e.problem(), e.context().withNetwork(network), e.getCause());
+    }
+  }
+
   private static void closeQuietly(JsonParser parser) {
     if (parser != null) {
       try {
@@ -147,10 +203,7 @@ final class ConfigSource {
 
   /** Rejects what the JSON parser would let through or report badly: a BOM, NUL, bad UTF-8. */
   void checkEncoding() throws ConfigException {
-    if (bytes.length >= 3
-        && (bytes[0] & 0xFF) == 0xEF
-        && (bytes[1] & 0xFF) == 0xBB
-        && (bytes[2] & 0xFF) == 0xBF) {
+    if (startsWithByteOrderMark(bytes)) {
       throw errorAt(
           "starts with a UTF-8 byte order mark, which strict JSON parsers (libcni's too) reject",
           context(),
@@ -176,6 +229,13 @@ final class ConfigSource {
         i += length;
       }
     }
+  }
+
+  private static boolean startsWithByteOrderMark(byte[] text) {
+    return text.length >= 3
+        && (text[0] & 0xFF) == 0xEF
+        && (text[1] & 0xFF) == 0xBB
+        && (text[2] & 0xFF) == 0xBF;
   }
 
   /**

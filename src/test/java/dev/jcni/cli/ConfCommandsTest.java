@@ -75,7 +75,8 @@ class ConfCommandsTest {
                 + " loaded",
             "jcni: "
                 + NET_D.resolve("40-broken.conflist")
-                + ":5:22: trailing comma before \"}\": JSON does not allow it");
+                + ":5:22: network \"broken\": trailing comma before \"}\": JSON does not allow"
+                + " it");
   }
 
   @Test
@@ -113,7 +114,8 @@ class ConfCommandsTest {
         .containsExactly(
             "jcni: "
                 + tmp.resolve("20-b.conflist")
-                + ":1:40: unquoted shell variable \"$MTU\\u0085\": substitute it before use");
+                + ":1:40: network \"b\": unquoted shell variable \"$MTU\\u0085\":"
+                + " substitute it before use");
 
     assertThat(run("conf", "lint", tmp.resolve("20-b.conflist").toString()))
         .isEqualTo(ExitCode.FAILURE);

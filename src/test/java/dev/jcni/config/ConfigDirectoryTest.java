@@ -85,15 +85,20 @@ class ConfigDirectoryTest {
 
   @Test
   void aBrokenFileDoesNotHideOtherNetworksButIsNamedWhenNothingMatches() {
-    assertThatThrownBy(() -> ConfigDirectory.of(NET_D).load("broken"))
+    assertThatThrownBy(() -> ConfigDirectory.of(NET_D).load("epsilon"))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "no net configuration with name \"broken\" in "
+            "no net configuration with name \"epsilon\" in "
                 + NET_D
                 + "; 1 file could not be used, the first: "
                 + NET_D.resolve("40-broken.conflist")
-                + ":5:22: trailing comma before \"}\": JSON does not allow it")
+                + ":5:22: network \"broken\": trailing comma before \"}\": JSON does not allow it")
         .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+    // the network the broken file declares fails with the file's own problem, as in libcni
+    assertThatThrownBy(() -> ConfigDirectory.of(NET_D).load("broken"))
+        .hasMessage(
+            NET_D.resolve("40-broken.conflist")
+                + ":5:22: network \"broken\": trailing comma before \"}\": JSON does not allow it");
   }
 
   @Test
@@ -352,5 +357,93 @@ class ConfigDirectoryTest {
     Path file = write("plain", "x");
     assertThatThrownBy(() -> ConfigDirectory.of(file).load("x"))
         .hasMessage(file + ": is not a directory");
+  }
+
+  @Test
+  void aLinkToADirectoryIsListedAsAFileAndSkippedWithAProblem() throws Exception {
+    // libcni's ConfFiles tests the entry itself, not what a link leads to, so a link named
+    // *.conflist that leads to a directory is listed and then fails to read ("is a directory");
+    // checked with libcni 1.1.2
+    Files.createDirectories(tmp.resolve("real"));
+    Files.createSymbolicLink(tmp.resolve("05-dir.conflist"), tmp.resolve("real"));
+    Files.createDirectories(tmp.resolve("06-plain-dir.conflist"));
+    write("10-n.conflist", list("n", "bridge"));
+    assertThat(ConfigDirectory.of(tmp).files())
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("05-dir.conflist", "10-n.conflist");
+    assertThat(ConfigDirectory.of(tmp).load("n").plugins()).hasSize(1);
+    ConfigDirectory.Listing listing = ConfigDirectory.of(tmp).listAll();
+    assertThat(listing.problems())
+        .singleElement()
+        .satisfies(e -> assertThat(e.file()).contains(tmp.resolve("05-dir.conflist")));
+  }
+
+  @Test
+  void aDropInLinkToADirectoryFailsTheLoadRatherThanDroppingAPlugin() throws Exception {
+    // upstream libcni reads drop-ins with ConfFiles too: such a link is read and the load fails
+    write("10-n.conflist", list("n", "bridge"));
+    write("n/10-tuning.conf", "{\"type\":\"tuning\"}");
+    Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(tmp.resolve("n/20-firewall.conf"), tmp.resolve("elsewhere"));
+    assertThatThrownBy(() -> ConfigDirectory.of(tmp).load("n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e -> {
+              ConfigException c = (ConfigException) e;
+              assertThat(c.file()).contains(tmp.resolve("n/20-firewall.conf"));
+              assertThat(c.network()).contains("n");
+            });
+  }
+
+  @Test
+  void aFileThatIsNotValidJsonStillNamesTheNetworkItDeclaresAndIsNotReplaced() throws Exception {
+    // libcni's LoadConfList fails on a truncated write or a byte order mark, so the older copy
+    // of the network is never used; checked with libcni 1.1.2
+    Path truncated =
+        write("10-foo.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"foo\",\"plugins\":[{\"ty");
+    write("20-foo-old.conflist", list("foo", "macvlan"));
+    Path bom = tmp.resolve("11-bar.conflist");
+    Files.write(
+        bom,
+        ("\uFEFF" + list("bar", "bridge")).getBytes(StandardCharsets.UTF_8));
+    write("21-bar-old.conflist", list("bar", "macvlan"));
+    Path conf = write("30-baz.conf", "{\"name\":\"baz\",\"type\":\"bridge\",}");
+    write("31-baz-old.conf", "{\"name\":\"baz\",\"type\":\"macvlan\"}");
+    for (String network : new String[] {"foo", "bar", "baz"}) {
+      assertThatThrownBy(() -> ConfigDirectory.of(tmp).load(network))
+          .isInstanceOfSatisfying(
+              ConfigException.class, e -> assertThat(e.network()).contains(network));
+    }
+    ConfigDirectory.Listing listing = ConfigDirectory.of(tmp).listAll();
+    assertThat(listing.networks()).isEmpty();
+    assertThat(listing.problems())
+        .extracting(e -> e.file().orElseThrow())
+        .containsExactlyInAnyOrder(truncated, bom, conf);
+    // a file broken before any name is a neighbour like any other
+    write("00-nameless.conflist", "{\"plugins\":[");
+    write("40-qux.conflist", list("qux", "bridge"));
+    assertThat(ConfigDirectory.of(tmp).load("qux").plugins()).hasSize(1);
+  }
+
+  @Test
+  void aFileOverTheSizeLimitStillNamesTheNetworkItDeclaresAndIsNotReplaced() throws Exception {
+    // libcni reads the large file and uses it: the older copy after it must not stand in
+    Path large =
+        write(
+            "10-foo.conflist",
+            "{\"name\":\"foo\",\"cniVersion\":\"1.0.0\",\"pad\":\""
+                + "x".repeat(400)
+                + "\",\"plugins\":[{\"type\":\"bridge\"}]}");
+    write("20-foo-old.conflist", list("foo", "macvlan"));
+    write("30-bar.conflist", list("bar", "ptp"));
+    ConfigDirectory dir = ConfigParser.withMaxBytes(300).directory(tmp);
+    assertThatThrownBy(() -> dir.load("foo"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).contains(large);
+              assertThat(e.network()).contains("foo");
+            });
+    assertThat(dir.load("bar").plugins()).hasSize(1);
   }
 }
