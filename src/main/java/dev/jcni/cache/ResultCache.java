@@ -100,6 +100,9 @@ public final class ResultCache {
   /** Entries larger than this are not read; a real one is a few kilobytes. */
   static final long MAX_ENTRY_BYTES = Json.MAX_DOCUMENT_LENGTH;
 
+  /** How many times a put looks again when another writer took the free name it was writing to. */
+  private static final int MAX_PUT_ATTEMPTS = 3;
+
   static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
   static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
@@ -122,6 +125,9 @@ public final class ResultCache {
    * files are made inside it instead, where a rename is always possible.
    */
   private volatile boolean stageInResults;
+
+  /** Whether a hard link that could not be made was logged (once per cache). */
+  private volatile boolean linkRefusalLogged;
 
   private ResultCache(Path cacheDir, Clock clock, Durability durability) {
     this.cacheDir = cacheDir;
@@ -229,32 +235,44 @@ public final class ResultCache {
     ReentrantLock stripe = stripe(entry);
     stripe.lock();
     try {
-      // A new attachment's entry is usually absent: probe that first, without the exceptions
-      // that read() takes to find it out (25 of the 100 µs an ADD spent after its last call).
-      CacheEntryFormat.Decoded existing = LibC.certainlyAbsent(entry) ? null : read(entry);
-      if (existing instanceof CacheEntryFormat.Entry) {
-        AttachmentKey other = ((CacheEntryFormat.Entry) existing).attachment().key();
-        if (!other.equals(key)) {
+      for (int attempt = 1; ; attempt++) {
+        // A new attachment's entry is usually absent: probe that first, without the exceptions
+        // that read() takes to find it out (25 of the 100 µs an ADD spent after its last call).
+        CacheEntryFormat.Decoded existing = LibC.certainlyAbsent(entry) ? null : read(entry);
+        boolean replace = false;
+        if (existing instanceof CacheEntryFormat.Entry) {
+          AttachmentKey other = ((CacheEntryFormat.Entry) existing).attachment().key();
+          if (!other.equals(key)) {
+            throw collision(entry, other, key);
+          }
+          replace = true;
+        } else if (existing instanceof CacheEntryFormat.Corrupt) {
+          quarantine(entry, ((CacheEntryFormat.Corrupt) existing).problem());
+        } else if (existing instanceof CacheEntryFormat.OtherKind) {
+          quarantine(
+              entry,
+              "is not a cniCacheV1 entry (kind "
+                  + ((CacheEntryFormat.OtherKind) existing).kind()
+                  + ") and is in the way of "
+                  + describe(key));
+        }
+        // Where no entry was, another process may store one (of a colliding attachment, which
+        // its own container lock does not hold back) between the look above and the write: the
+        // write then takes the name only if it is still free, and looks again when it is not.
+        if (writeAtomically(entry, bytes, replace)) {
+          break;
+        }
+        if (attempt >= MAX_PUT_ATTEMPTS) {
           throw new CacheException(
               entry,
-              Reason.COLLISION,
-              "holds the entry of "
-                  + describe(other)
-                  + ", not of "
+              Reason.IO_ERROR,
+              "cannot store the entry of "
                   + describe(key)
-                  + " (libcni's file names collide); refusing to replace it");
+                  + ": the file name was taken by another writer "
+                  + attempt
+                  + " times in a row");
         }
-      } else if (existing instanceof CacheEntryFormat.Corrupt) {
-        quarantine(entry, ((CacheEntryFormat.Corrupt) existing).problem());
-      } else if (existing instanceof CacheEntryFormat.OtherKind) {
-        quarantine(
-            entry,
-            "is not a cniCacheV1 entry (kind "
-                + ((CacheEntryFormat.OtherKind) existing).kind()
-                + ") and is in the way of "
-                + describe(key));
       }
-      writeAtomically(entry, bytes);
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "cached {} in {} ({} bytes)",
@@ -545,13 +563,23 @@ public final class ResultCache {
     return bytes;
   }
 
-  private void writeAtomically(Path entry, byte[] bytes) throws CacheException {
+  /**
+   * Writes the entry atomically: a reader sees the old file or the whole new one.
+   *
+   * @param replace whether an entry already at the name is replaced; when not, the name is taken
+   *     only if it is free (a hard link, which fails on an existing name, where {@code rename}
+   *     would replace it)
+   * @return {@code false} when {@code replace} is not set and the name was taken meanwhile
+   */
+  private boolean writeAtomically(Path entry, byte[] bytes, boolean replace)
+      throws CacheException {
+    boolean stored;
     try {
       if (!stageInResults) {
         try {
-          writeVia(tempDir, entry, bytes);
+          stored = writeVia(tempDir, entry, bytes, replace);
           syncIfDurable(resultsDir);
-          return;
+          return stored;
         } catch (AtomicMoveNotSupportedException e) {
           stageInResults = true;
           LOG.info(
@@ -561,20 +589,24 @@ public final class ResultCache {
               UntrustedText.plainOrQuoted(resultsDir));
         }
       }
-      writeVia(resultsDir, entry, bytes);
+      stored = writeVia(resultsDir, entry, bytes, replace);
     } catch (AtomicMoveNotSupportedException e) {
       throw new CacheException(entry, Reason.IO_ERROR, "cannot rename atomically: " + e, e);
     } catch (IOException e) {
       throw new CacheException(entry, Reason.IO_ERROR, "cannot write: " + e, e);
     }
     syncIfDurable(resultsDir);
+    return stored;
   }
 
   /**
    * Writes {@code bytes} to a new temporary file in {@code stageDir}, then renames it over {@code
-   * entry}; the temporary file is removed when anything fails.
+   * entry} ({@code replace}) or links it to {@code entry} if that name is free; the temporary file
+   * is removed in the end, and when anything fails.
+   *
+   * @return {@code false} when the name was not free to link to
    */
-  private void writeVia(Path stageDir, Path entry, byte[] bytes)
+  private boolean writeVia(Path stageDir, Path entry, byte[] bytes, boolean replace)
       throws IOException, CacheException {
     Path temp = null;
     try {
@@ -604,8 +636,15 @@ public final class ResultCache {
           out.force(true);
         }
       }
+      if (!replace && linkToFreeName(temp, entry)) {
+        return true; // the finally block removes the temporary name
+      }
+      if (!replace && Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
       Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
       temp = null;
+      return true;
     } finally {
       if (temp != null) {
         try {
@@ -618,6 +657,43 @@ public final class ResultCache {
         }
       }
     }
+  }
+
+  /**
+   * Gives the complete file {@code temp} the name {@code entry} if no file has it: {@code link(2)}
+   * fails on an existing name. Returns {@code false} when the name is taken, or the link cannot
+   * be made (a file system without hard links, or {@code temp} on another one): the caller then
+   * looks at the name and renames, as before.
+   */
+  private boolean linkToFreeName(Path temp, Path entry) {
+    try {
+      Files.createLink(entry, temp);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException | UnsupportedOperationException e) {
+      if (!linkRefusalLogged) {
+        linkRefusalLogged = true;
+        LOG.info(
+            "cannot link {} to {} ({}): renaming it instead, which does not stop a writer of a"
+                + " colliding entry in another process",
+            UntrustedText.plainOrQuoted(temp),
+            UntrustedText.plainOrQuoted(entry),
+            UntrustedText.visible(e.toString()));
+      }
+      return false;
+    }
+  }
+
+  private static CacheException collision(Path entry, AttachmentKey other, AttachmentKey key) {
+    return new CacheException(
+        entry,
+        Reason.COLLISION,
+        "holds the entry of "
+            + describe(other)
+            + ", not of "
+            + describe(key)
+            + " (libcni's file names collide); refusing to replace it");
   }
 
   /** Moves a corrupt file aside and logs it; it may have vanished meanwhile. */

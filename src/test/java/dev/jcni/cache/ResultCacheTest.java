@@ -190,6 +190,54 @@ class ResultCacheTest {
   }
 
   @Test
+  void twoCachesOnOneDirectoryNeverBothStoreCollidingAttachments() throws Exception {
+    // two processes (here: two caches, which share no lock) ADD attachments whose file names
+    // collide at the same moment: one put must fail with COLLISION, never both succeed with one
+    // entry silently replaced by the other
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 300; round++) {
+        Path roundDir = dir.resolve("round-" + round);
+        ResultCache first = ResultCache.open(roundDir);
+        ResultCache second = ResultCache.open(roundDir);
+        AttachmentKey owner = AttachmentKey.of("a-b", "c", "eth0");
+        AttachmentKey other = AttachmentKey.of("a", "b-c", "eth0");
+        CountDownLatch start = new CountDownLatch(1);
+        Future<Boolean> one = pool.submit(() -> storedAfter(start, first, entry(owner, "one")));
+        Future<Boolean> two = pool.submit(() -> storedAfter(start, second, entry(other, "two")));
+        start.countDown();
+        boolean oneStored = one.get(30, TimeUnit.SECONDS);
+        boolean twoStored = two.get(30, TimeUnit.SECONDS);
+        assertThat(oneStored ^ twoStored)
+            .as("round %d: exactly one of the colliding puts succeeds (%s, %s)", round, oneStored,
+                twoStored)
+            .isTrue();
+        assertThat(first.get(owner).isPresent()).as("round %d: owner cached", round)
+            .isEqualTo(oneStored);
+        assertThat(first.get(other).isPresent()).as("round %d: other cached", round)
+            .isEqualTo(twoStored);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Puts once {@code start} opens; whether it stored (a collision is {@code false}). */
+  private static boolean storedAfter(CountDownLatch start, ResultCache cache, CachedAttachment a)
+      throws Exception {
+    start.await();
+    try {
+      cache.put(a);
+      return true;
+    } catch (CacheException e) {
+      if (e.reason() != Reason.COLLISION) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  @Test
   void listsCollidingNamesByTheirContent() throws Exception {
     ResultCache cache = open();
     cache.put(entry(AttachmentKey.of("a-b", "c", "eth0"), "x"));
